@@ -1,0 +1,67 @@
+"""Reading a report text: bytes to str, with a clear error for anything that is not a text report."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ReportError
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    text: str
+    sha256: str
+
+    def line_of(self, offset: int) -> int:
+        return self.text.count("\n", 0, offset) + 1
+
+
+def read_source(path: str | Path) -> Source:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except IsADirectoryError:
+        raise ReportError(str(p), "is a directory, not a report text") from None
+    except OSError as exc:
+        raise ReportError(str(p), f"cannot be read: {exc.strerror or exc}") from None
+    return decode_source(str(p), data)
+
+
+def decode_source(path: str, data: bytes) -> Source:
+    if not data.strip():
+        raise ReportError(path, "is empty")
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise ReportError(path, "is binary (NUL byte), not a report text", line)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ReportError(path, f"is not valid UTF-8 (byte 0x{data[exc.start]:02x})", line) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    controls = re.search(r"[\x01-\x08\x0b\x0e-\x1f\x7f]", text)
+    if controls:
+        raise ReportError(path, "contains control characters: not a report text",
+                          text.count("\n", 0, controls.start()) + 1)
+    # The hash pins the text the offsets count into, so it is taken after the BOM is dropped.
+    return Source(path=path, text=text, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def physical_lines(text: str) -> list[tuple[int, int, int]]:
+    """(line number, start offset, end offset excluding the newline) for every line."""
+    out = []
+    pos = 0
+    no = 1
+    for m in _NEWLINE.finditer(text):
+        out.append((no, pos, m.start()))
+        pos = m.end()
+        no += 1
+    if pos < len(text):
+        out.append((no, pos, len(text)))
+    return out
