@@ -14,7 +14,7 @@ from .priorgrades import extract_prior_grades
 from .source import Source, decode_source, read_source
 from .structure import FrameworkWalker
 from .units import Unit, units as make_units
-from .vocabulary import grade_label
+from .vocabulary import ends_sentence, grade_label, heading_kind
 
 SCHEMA_VERSION = "1.0"
 
@@ -53,7 +53,7 @@ def _area_span(heading: Unit, last: Unit) -> dict:
 def _framework(src: Source, us: list[Unit], fam: str, report: dict) -> dict:
     walk = FrameworkWalker(us, fam).run()
     if not walk.areas:
-        raise ReportError(src.path, f"no graded area found: the text is truncated or is not a {fam} report",
+        raise ReportError(src.path, f"no graded area found: the text is truncated or is not a report of the {fam} family",
                           us[-1].last)
     _check_summary(src, walk)
     areas = []
@@ -128,6 +128,9 @@ def _peel(src: Source, us: list[Unit], force: dict) -> dict:
     names = [force["name"], force["official_name"]] + force["variants"]
     from ..forces import stem
     names += [stem(force["official_name"]) + " Police", stem(force["official_name"])]
+    last = us[-1]
+    if not last.table and not ends_sentence(last.text) and not heading_kind(last.text):
+        raise ReportError(src.path, "truncated: the text ends in the middle of a sentence", last.last)
     w = PeelWalker(us, names)
     w.run()
     if not w.areas:

@@ -56,9 +56,11 @@ class FrameworkWalker:
         self.family = family
         self.w = Walk()
         self.domains: dict[str, str] = {}
-        self.glossary_at = self._last_index(lambda i, u: heading_kind(u.text) == "glossary")
         first_area = next((i for i in range(len(units)) if self._area_at(i)), len(units))
         self.first_area = first_area
+        # The contents page names the glossary and the closing recommendations too: the sections
+        # themselves are the last such headings after the first area.
+        self.glossary_at = self._last_index(lambda i, u: heading_kind(u.text) == "glossary" and i > first_area)
         self.recs_at = self._last_index(
             lambda i, u: heading_kind(u.text) == "recommendations" and i > first_area)
 
