@@ -95,7 +95,8 @@ class GoodPracticeBox:
             parts = self.fields.get(name)
             return " ".join(parts).strip() if parts else None
 
-        contact = text("contact")
+        # Each contact line is its own segment: a unit, a phone line, an e-mail line.
+        contact = "\n".join(self.fields.get("contact", [])) or None
         return {
             "title": text("title"), "area": area, "inspection_area": text("area"),
             "problem": strip_contact_details(text("problem") or "") or None,
