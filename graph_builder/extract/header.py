@@ -84,7 +84,8 @@ def report_header(src: Source, all_units: list[Unit], fam: str) -> dict:
         if v not in isbns:
             isbns.append(v)
     period = None
-    m = _PERIOD.search(src.text)
+    # Searched in whitespace-folded text: a wrapped line must not change the period or its quote.
+    m = _PERIOD.search(re.sub(r"\s+", " ", src.text))
     if m:
         period = {"start": _date(m.group(1)), "end": _date(m.group(2)), "text": m.group(0)}
     return {

@@ -90,36 +90,26 @@ def _area_locator(areas):
     return area_of
 
 
+def _canonical(name: str) -> str:
+    """One key for an area whether printed in full (section heading) or short (summary table)."""
+    return frameworks.norm(frameworks.inspection_2007_area(name) or name)
+
+
 def _check_summary(src: Source, walk) -> None:
-    """The force summary table lists the graded areas; one missing from the body means truncation."""
-    listed = []
-    for row in walk.summary_rows:
-        if len(row) >= 2 and row[0] and not grade_label(row[0]) and grade_label(row[1]):
-            listed.append((row[0], grade_label(row[1])))
+    """The force summary table lists the graded areas: one missing from the body means truncation,
+    one graded differently is reported."""
+    listed = [(row[0], grade_label(row[1])) for row in walk.summary_rows
+              if len(row) >= 2 and row[0] and not grade_label(row[0]) and grade_label(row[1])]
     if not listed:
         return
-    found = {frameworks.norm(a.name) for a in walk.areas}
-    found |= {frameworks.norm(frameworks.inspection_2007_area(a.name) or a.name) for a in walk.areas}
-    found_short = set()
-    for a in walk.areas:
-        for short, full in frameworks.INSPECTION_2007_SHORT.items():
-            if frameworks.norm(full) == frameworks.norm(frameworks.inspection_2007_area(a.name) or ""):
-                found_short.add(short)
-    missing = [n for n, _ in listed if frameworks.norm(n) not in found and frameworks.norm(n) not in found_short]
+    by_key = {_canonical(a.name): a for a in walk.areas}
+    missing = [name for name, _ in listed if _canonical(name) not in by_key]
     if missing:
         raise ReportError(src.path, f"truncated: the summary of judgements lists {len(listed)} graded areas but "
                           f"the text ends before {', '.join(repr(m) for m in missing[:3])}", walk.areas[-1].last.last)
-    by_name = {}
-    for a in walk.areas:
-        by_name[frameworks.norm(a.name)] = a
-        full = frameworks.inspection_2007_area(a.name)
-        if full:
-            for short, f in frameworks.INSPECTION_2007_SHORT.items():
-                if f == full:
-                    by_name[short] = a
     for name, grade in listed:
-        a = by_name.get(frameworks.norm(name))
-        if a is not None and a.grade and a.grade != grade:
+        a = by_key[_canonical(name)]
+        if a.grade and a.grade != grade:
             walk.warnings.append({"line": a.heading.first, "message":
                                   f"area '{a.name}' is graded {a.grade} but the summary table says {grade}"})
 
@@ -139,8 +129,8 @@ def _peel(src: Source, us: list[Unit], force: dict) -> dict:
     areas = []
     for q in w.areas:
         grades = {p["grade"] for p in q["prose"]}
-        graded = not q["name"].lower().startswith("how effective are the force’s specialist") and \
-            "specialist capabilities" not in q["name"].lower()
+        # 2018/19 Effectiveness Q5, specialist capabilities, is the one ungraded question (domain.md 2.7).
+        graded = "specialist capabilities" not in q["name"].lower()
         grade = grades.pop() if len(grades) == 1 and graded else None
         if len({p["grade"] for p in q["prose"]}) > 1:
             w.warnings.append({"line": q["heading"].first, "message":

@@ -35,7 +35,6 @@ class Area:
     direction: str | None = None
     distribution: dict | None = None
     distribution_order: list | None = None
-    sections: list = field(default_factory=list)
 
 
 @dataclass
@@ -160,7 +159,7 @@ class FrameworkWalker:
                 self.w.areas.append(area)
                 continue
             if region == "front":
-                self._front(u, kind)
+                self._front(u)
                 continue
             dm = _DOMAIN.match(u.text) if self.family == "baseline-assessment" else None
             if dm and u.bullet is None and not u.table and looks_like_heading(u.text):
@@ -260,7 +259,7 @@ class FrameworkWalker:
             return u.marked and prev_done
         return prev_done
 
-    def _front(self, u: Unit, kind: str | None) -> None:
+    def _front(self, u: Unit) -> None:
         if u.table:
             self.w.summary_rows.append(u.cells())
         else:

@@ -145,7 +145,10 @@ def units(src: Source) -> list[Unit]:
             continue
         if cur is not None and wrap and not gap and _joins(cur.lines[-1], ln):
             cur.lines.append(ln)
-            cur.text = f"{cur.text} {ln.text}".strip()
+            # Markup is stripped from the joined raw text: emphasis may open on one line and close on the next.
+            first = cur.lines[0]
+            body = markup.strip_bullet(first.raw) if first.bullet is not None else first.raw
+            cur.text = markup.strip_markup(" ".join([body] + [x.raw for x in cur.lines[1:]]))
             continue
         cur = Unit(lines=[ln], text=ln.text, after_gap=gap)
         out.append(cur)

@@ -66,3 +66,14 @@ def test_header_good_practice_glossary_facts(wmid2006):
     facts = {f["name"]: f["value"] for f in wmid2006["facts"]}
     assert facts == {"population": 2_600_000, "area": 348, "police_officers": 8201, "police_staff": 3639,
                      "special_constables": 1021, "pcsos": 161}
+
+
+def test_assessment_period_survives_a_line_wrap():
+    """Regression: hypothesis found that wrapping the grading-process paragraph put a newline into the
+    period's quoted text."""
+    from graph_builder.extract import parse_bytes
+    from tests.conftest import CORPUS
+    text = (CORPUS / "west-midlands-2006-baseline-assessment.txt").read_text(encoding="utf-8")
+    wrapped = text.replace("assessment period 1 April 2005 to 31 March", "assessment period 1 April\n2005 to 31 March")
+    period = parse_bytes("x.txt", wrapped.encode())["report"]["assessment_period"]
+    assert period["text"] == "assessment period 1 April 2005 to 31 March 2006"

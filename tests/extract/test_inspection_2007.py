@@ -162,3 +162,14 @@ def test_glossary_facts_prior_grades(wm2007, cheshire):
     assert any(p["grade"] == "Good" and p["direction"] == "Stable" and p["year"] == 2006
                and p["area"] == "Neighbourhood Policing" for p in cp)
     assert any(p["grade"] == "Fair" and p["direction"] == "Declined" and p["area"] == "strategic roads policing" for p in cp)
+
+
+def test_emphasis_wrapped_over_two_lines_is_stripped():
+    """Regression (found by the re-wrap property): italics opening on one line and closing on the next."""
+    from graph_builder.extract import parse_bytes
+    from tests.conftest import CORPUS
+    text = (CORPUS / "west-mercia-2007-inspection.txt").read_text(encoding="utf-8")
+    wrapped = text.replace("*Police Performance Management – Practical", "*Police Performance Management –\nPractical")
+    model = parse_bytes("x.txt", wrapped.encode())
+    s = [f for f in model["findings"] if f["area"] == "Performance Management" and f["kind"] == "strength"][4]
+    assert "publication of Police Performance Management – Practical Guidance for Police Authorities. The" in s["text"]

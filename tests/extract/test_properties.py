@@ -42,7 +42,7 @@ def noise_for(name: str) -> list[str]:
                       TEXTS[name][:600])
     own = [month.group(0), f"*{month.group(0)}*"] if month else []
     return own + ["Page 12 of 40", "17", ""]
-COMMON = dict(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+COMMON = dict(max_examples=int(__import__("os").environ.get("HMIC_KG_EXAMPLES", "12")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @settings(**COMMON)
