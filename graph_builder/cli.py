@@ -43,11 +43,6 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("file")
     sp.add_argument("--pretty", action="store_true", help="indent the JSON")
     sp.set_defaults(run=_cmd_parse)
-    try:
-        from . import commands
-        commands.register(sub)
-    except ImportError:
-        pass
     for plugin in _plugins():
         pp = sub.add_parser(plugin.name, help=plugin.help)
         plugin.configure(pp)
