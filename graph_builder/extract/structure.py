@@ -205,7 +205,7 @@ class FrameworkWalker:
                 else:
                     pending = "grade"
                 continue
-            if u.table and not section in FINDING_KINDS and grade_label(u.cells()[0] if u.cells() else ""):
+            if u.table and section not in FINDING_KINDS and grade_label(u.cells()[0] if u.cells() else ""):
                 continue
 
             if kind in ("distribution", "context", "good-practice") or kind in FINDING_KINDS:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from . import markup
 from .source import Source, physical_lines
+from .vocabulary import heading_kind, is_field_label
 
 GRADE_WORDS = ("EXCELLENT", "GOOD", "FAIR", "POOR", "OUTSTANDING", "INADEQUATE")
 SECTION_PHRASES = (
@@ -126,7 +127,6 @@ def _joins(prev: Line, nxt: Line) -> bool:
     """Whether nxt wraps the paragraph that prev belongs to (single newline inside a paragraph)."""
     if nxt.bullet is not None or nxt.table or prev.table or nxt.noise:
         return False
-    from .vocabulary import is_field_label, heading_kind
     if heading_kind(nxt.text) or heading_kind(prev.text) or is_field_label(nxt.text):
         return False
     return True
