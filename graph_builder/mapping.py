@@ -15,8 +15,11 @@ from .extract.frameworks import slug
 DEFAULT_BASE = "https://w3id.org/hmic-kg"
 OA = Namespace("http://www.w3.org/ns/oa#")
 QB = Namespace("http://purl.org/linked-data/cube#")
+OGL = URIRef("http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 
+PROV = Namespace("http://www.w3.org/ns/prov#")
 FAMILY_SCALE = {"baseline-assessment": "egfp", "inspection-2007": "egfp", "peel": "peel-2014"}
+FAMILY_INSPECTORATE = {"baseline-assessment": "hmic", "inspection-2007": "hmic", "peel": "hmicfrs"}
 KIND_CLASS = {"strength": "Strength", "work-in-progress": "WorkInProgress",
               "area-for-improvement": "AreaForImprovement", "cause-of-concern": "CauseOfConcern"}
 
@@ -72,9 +75,19 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
     force = m.force(fid)
     scale = FAMILY_SCALE[r["family"]]
 
+    inspection = m.u("id", "inspection", fid, prog)
+    g.add((inspection, RDF.type, insp.Inspection))
+    g.add((inspection, insp.force, force))
+    g.add((inspection, insp.programme, m.programme(prog)))
+    g.add((inspection, insp.conductedBy, m.u("id", "inspectorate", FAMILY_INSPECTORATE[r["family"]])))
     g.add((rep, RDF.type, insp.InspectionReport))
     g.add((rep, insp.force, force))
     g.add((rep, insp.programme, m.programme(prog)))
+    g.add((rep, insp.inspection, inspection))
+    g.add((rep, DCTERMS.publisher, m.u("id", "inspectorate", FAMILY_INSPECTORATE[r["family"]])))
+    g.add((rep, DCTERMS.license, OGL))
+    if r.get("year"):
+        g.add((rep, insp.year, Literal(r["year"], datatype=XSD.integer)))
     if r.get("title"):
         g.add((rep, DCTERMS.title, Literal(r["title"], lang="en")))
     if r.get("published"):
@@ -84,6 +97,7 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
     g.add((rep, insp.nameAsPrinted, Literal(f["name"])))
     g.add((text_iri, RDF.type, insp.ReportText))
     g.add((text_iri, insp.sha256, Literal(r["sha256"], datatype=XSD.hexBinary)))
+    g.add((text_iri, insp.content, Literal(text)))
     g.add((rep, insp.hasText, text_iri))
 
     def span(subject: URIRef, loc: dict, k: int = 1) -> None:
@@ -94,10 +108,10 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
         g.add((sp, OA.hasSource, text_iri))
         g.add((sp, OA.hasSelector, pos))
         g.add((pos, RDF.type, OA.TextPositionSelector))
-        g.add((pos, OA.start, Literal(loc["start"], datatype=XSD.nonNegativeInteger)))
-        g.add((pos, OA.end, Literal(loc["end"], datatype=XSD.nonNegativeInteger)))
-        g.add((sp, insp.firstLine, Literal(loc["first_line"], datatype=XSD.positiveInteger)))
-        g.add((sp, insp.lastLine, Literal(loc["last_line"], datatype=XSD.positiveInteger)))
+        g.add((pos, OA.start, Literal(loc["start"], datatype=XSD.integer)))
+        g.add((pos, OA.end, Literal(loc["end"], datatype=XSD.integer)))
+        g.add((sp, insp.firstLine, Literal(loc["first_line"], datatype=XSD.integer)))
+        g.add((sp, insp.lastLine, Literal(loc["last_line"], datatype=XSD.integer)))
         # The quote is the stored text at the offsets, noise included: re-anchoring needs the exact text.
         g.add((sp, OA.hasSelector, quote))
         g.add((quote, RDF.type, OA.TextQuoteSelector))
@@ -107,6 +121,8 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
     for a in model["areas"]:
         aslug = area_slug(a)
         areas[a["name"]] = (aslug, m.area(prog, aslug))
+        if a.get("national_distribution"):
+            _distribution(g, m, prog, scale, aslug, a["national_distribution"], rep)
         if not a["graded"] or not a["grade"] or a["grade"] == "Not graded":
             continue
         j = m.u("data", "judgement", prog, fid, aslug)
@@ -123,15 +139,13 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
             g.add((j, insp.directionOfTravel, m.direction(a["direction_of_travel"])))
         span(j, a["location"])
 
-    for n, fnd in enumerate(model["findings"], 1):
+    for fnd in model["findings"]:
         aslug, area_iri = areas[fnd["area"]]
         s = m.u("id", "finding", fid, prog, aslug, fnd["kind"], str(fnd["ordinal"]))
-        g.add((s, RDF.type, insp[KIND_CLASS[fnd["kind"]]]))
+        _statement(g, insp, s, insp[KIND_CLASS[fnd["kind"]]], rep, force, prog_iri=m.programme(prog))
         g.add((s, insp.text, Literal(fnd["text"])))
         g.add((s, insp.assessmentArea, area_iri))
-        g.add((s, insp.reportedIn, rep))
-        g.add((s, insp.force, force))
-        g.add((s, insp.ordinal, Literal(fnd["ordinal"], datatype=XSD.positiveInteger)))
+        g.add((s, insp.ordinal, Literal(fnd["ordinal"], datatype=XSD.integer)))
         if fnd.get("topic"):
             g.add((s, insp.topic, Literal(fnd["topic"])))
         span(s, fnd["location"])
@@ -139,10 +153,10 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
     for rec in model["recommendations"]:
         num = rec["number"] if rec["number"] is not None else hashlib.sha256(rec["text"].encode()).hexdigest()[:8]
         s = m.u("id", "recommendation", fid, prog, str(num))
-        g.add((s, RDF.type, insp.Recommendation))
+        _statement(g, insp, s, insp.Recommendation, rep, force, prog_iri=m.programme(prog))
         g.add((s, insp.text, Literal(rec["text"])))
-        g.add((s, insp.reportedIn, rep))
-        g.add((s, insp.force, force))
+        if rec["number"] is not None:
+            g.add((s, insp.ordinal, Literal(rec["number"], datatype=XSD.integer)))
         if rec["area"] in areas:
             g.add((s, insp.assessmentArea, areas[rec["area"]][1]))
         if rec.get("deadline"):
@@ -156,10 +170,9 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
 
     for n, gp in enumerate(model["good_practice"], 1):
         s = m.u("id", "good-practice", fid, prog, str(n))
-        g.add((s, RDF.type, insp.GoodPracticeExample))
+        _statement(g, insp, s, insp.GoodPracticeExample, rep, force, prog_iri=m.programme(prog))
         g.add((s, DCTERMS.title, Literal(gp["title"])))
-        g.add((s, insp.reportedIn, rep))
-        g.add((s, insp.force, force))
+        g.add((s, insp.text, Literal(" ".join(gp[k] for k in ("title", "problem", "solution", "outcome") if gp.get(k)))))
         for key in ("problem", "solution", "outcome"):
             if gp.get(key):
                 g.add((s, insp[key], Literal(gp[key])))
@@ -169,10 +182,89 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
             g.add((s, insp.assessmentArea, areas[gp["area"]][1]))
         span(s, gp["location"])
 
-    for n, e in enumerate(model["glossary"], 1):
-        s = m.u("def", "glossary", f"{slug(e['abbreviation']) or 'term'}-{fid}-{prog}-{n}")
+    for e in model["glossary"]:
+        s = m.u("def", "glossary", slug(e["abbreviation"]) or "term", slug(e["expansion"]) or "term")
         g.add((s, RDF.type, insp.GlossaryTerm))
+        g.add((s, SKOS.inScheme, m.u("def", "glossary")))
         g.add((s, SKOS.altLabel, Literal(e["abbreviation"])))
+        g.add((s, SKOS.notation, Literal(e["abbreviation"])))
         g.add((s, SKOS.prefLabel, Literal(e["expansion"], lang="en")))
         g.add((s, insp.reportedIn, rep))
+
+    for n, fact in enumerate(model.get("facts", []), 1):
+        s = m.u("id", "fact", fid, prog, str(n))
+        _statement(g, insp, s, insp.ForceFact, rep, force, prog_iri=m.programme(prog))
+        g.add((s, insp.text, Literal(fact["text"])))
+        g.add((s, insp.quantity, Literal(fact["name"])))
+        g.add((s, insp.value, Literal(fact["value"])))
+        g.add((s, insp.unit, Literal(fact["unit"])))
+        if fact.get("qualifier"):
+            g.add((s, insp.qualifier, Literal(fact["qualifier"])))
+        if fact.get("km2") is not None:
+            g.add((s, insp.areaKm2, Literal(str(fact["km2"]), datatype=XSD.decimal)))
+        span(s, fact["location"])
+
+    for n, cite in enumerate(model.get("prior_grades", []), 1):
+        s = m.u("id", "prior-grade", fid, prog, str(n))
+        _statement(g, insp, s, insp.PriorGradeCitation, rep, force, prog_iri=m.programme(prog))
+        g.add((s, insp.text, Literal(cite["sentence"])))
+        if cite.get("grade"):
+            # Prior-grade citations in the corpus all cite the EGFP era (2005-2007).
+            g.add((s, insp.citedGrade, m.grade("egfp", cite["grade"])))
+        if cite.get("direction"):
+            g.add((s, insp.citedDirectionOfTravel, m.direction(cite["direction"])))
+        if cite.get("year"):
+            g.add((s, insp.citedYear, Literal(cite["year"], datatype=XSD.integer)))
+        if cite.get("area"):
+            g.add((s, insp.citedArea, Literal(cite["area"])))
+        span(s, cite["location"])
     return ds
+
+
+def _statement(g, insp, s, cls, rep, force, prog_iri) -> None:
+    g.add((s, RDF.type, cls))
+    g.add((s, insp.reportedIn, rep))
+    g.add((s, insp.force, force))
+    g.add((s, insp.programme, prog_iri))
+
+
+def _distribution(g, m: Minter, prog: str, scale: str, aslug: str, counts: dict, rep: URIRef) -> None:
+    """The national grade distribution a report prints for an area: one qb:Observation per grade.
+
+    Every report of a programme prints the same distribution, so the cells have programme-level URIs
+    and repeat identically across report graphs (the union holds them once; the shapes flag a
+    report that printed a different count)."""
+    insp = m.insp
+    for grade, n in sorted(counts.items()):
+        c = m.u("data", "grade-distribution", prog, aslug, slug(grade))
+        g.add((c, RDF.type, insp.GradeCount))
+        g.add((c, RDF.type, QB.Observation))
+        g.add((c, QB.dataSet, m.u("data", "grade-distribution", prog)))
+        g.add((c, insp.programme, m.programme(prog)))
+        g.add((c, insp.assessmentArea, m.area(prog, aslug)))
+        g.add((c, insp.countedGrade, m.grade(scale, grade)))
+        g.add((c, insp.forceCount, Literal(n, datatype=XSD.integer)))
+        g.add((c, insp.reportedIn, rep))
+
+
+def canonicalise_glossary(ds: Dataset, base: str = DEFAULT_BASE) -> None:
+    """One preferred label per glossary term across reports.
+
+    Reports print the same expansion with different capitals ('Human Resources', 'Human resources');
+    both land on one term, whose preferred label must be unique (SKOS). The first in code-point order
+    stays preferred everywhere; the others become alternative labels, so nothing printed is lost."""
+    insp = Minter(base).insp
+    labels: dict = {}
+    for s, _, o, _ in ds.quads((None, SKOS.prefLabel, None, None)):
+        if (s, RDF.type, insp.GlossaryTerm) in ds:
+            labels.setdefault(s, set()).add(o)
+    for s, ls in labels.items():
+        if len(ls) < 2:
+            continue
+        keep = min(ls, key=str)
+        for g in ds.graphs():
+            for o in list(g.objects(s, SKOS.prefLabel)):
+                if o != keep:
+                    g.remove((s, SKOS.prefLabel, o))
+                    g.add((s, SKOS.altLabel, o))
+                    g.add((s, SKOS.prefLabel, keep))

@@ -1,0 +1,203 @@
+"""`hmic-kg build`: corpus -> parse -> map -> reason -> validate -> write, swapped in atomically.
+
+Everything is written into a fresh sibling directory first; the output directory is replaced only
+when the dataset conforms to the shapes, so a failed build never touches the last good one.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+
+from . import __version__
+from .description import description_graph
+from .errors import HmicKgError, ReportError
+from .exports import write_exports
+from .extract import parse_source
+from .extract.source import read_source
+from .mapping import DEFAULT_BASE, Minter, canonicalise_glossary, map_report
+from .oxrdf import from_ox, to_ox
+from .reasoning import compile_rules, infer
+from .reference import ontology_graph, reference_graph
+from .validation import Validation, validate
+
+REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
+Progress = Callable[[str, int, int], None]
+
+
+class InvalidDataset(HmicKgError):
+    """The dataset does not conform to the shapes; nothing was written to the output directory."""
+
+    exit_code = 1
+
+    def __init__(self, validation: Validation):
+        self.validation = validation
+        lines = [str(p) for p in validation.violations[:20]]
+        more = len(validation.violations) - len(lines)
+        super().__init__(f"the dataset does not conform to the shapes ({len(validation.violations)} violation"
+                         f"{'s' if len(validation.violations) != 1 else ''}); the previous output is unchanged:\n  "
+                         + "\n  ".join(lines) + (f"\n  ... and {more} more" if more > 0 else ""))
+
+
+@dataclass
+class Parsed:
+    path: Path
+    model: dict
+    text: str
+
+
+def discover(corpus: Path) -> list[Path]:
+    if not corpus.is_dir():
+        raise HmicKgError(f"{corpus}: no such corpus directory")
+    files = sorted(p for p in corpus.iterdir()
+                   if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES and p.name.lower() != "readme.md")
+    if not files:
+        raise HmicKgError(f"{corpus}: no report texts (*.txt, *.md, *.html) in this directory")
+    return files
+
+
+def parse_corpus(files: list[Path], progress: Progress | None = None) -> list[Parsed]:
+    out, seen = [], {}
+    for i, path in enumerate(files, 1):
+        src = read_source(path)
+        model = parse_source(src)
+        key = (model["force"]["id"], model["report"]["programme"])
+        if key in seen:
+            raise ReportError(str(path), f"is a second report for {key[0]} in {key[1]} (first: {seen[key]})")
+        seen[key] = path.name
+        out.append(Parsed(path, model, src.text))
+        if progress:
+            progress("parse", i, len(files))
+    return out
+
+
+def assemble(parsed: list[Parsed], base: str, store: ox.Store, synthetic: set[str] = frozenset()) -> dict:
+    """Loads every graph into `store`; returns what validation and the build record need."""
+    m = Minter(base)
+    ds = Dataset(default_union=True)
+    for p in parsed:
+        map_report(p.model, p.text, base, ds)
+    canonicalise_glossary(ds, base)
+    hoist_shared(ds, m)
+    report_graphs = [ox.NamedNode(str(g.identifier)) for g in ds.graphs() if str(g.identifier).startswith(m.u("graph", "report"))]
+    store.extend(to_ox(q) for q in ds.quads((None, None, None, None)) if q[3] is not None and len(ds.graph(q[3])))
+    onto, ref = ontology_graph(base), reference_graph(base)
+    for name, g in (("ontology", onto), ("reference", ref)):
+        gn = ox.NamedNode(str(m.graph(name)))
+        store.extend(to_ox((s, p, o, gn)) for s, p, o in g)
+    rules = compile_rules(onto)
+    asserted = report_graphs + [ox.NamedNode(str(m.graph(n))) for n in ("reference", "shared")]
+    inferred = infer(store, rules, asserted)
+    inf_graph = ox.NamedNode(str(m.graph("inferred")))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, inf_graph) for t in inferred)
+    store.extend(to_ox((s, p, o, inf_graph)) for s, p, o in rules.tbox)
+    return {"report_graphs": report_graphs, "inferred": len(inferred) + len(rules.tbox)}
+
+
+def hoist_shared(ds: Dataset, m: Minter) -> None:
+    """Moves triples that several report graphs assert (national grade counts, glossary terms) into
+    one shared graph. Oxigraph's union default graph is a multiset over graphs, so a triple held by
+    two graphs would answer every query twice and double every SUM."""
+    prefix = str(m.graph("report"))
+    seen: dict = {}
+    for s, p, o, g in ds.quads((None, None, None, None)):
+        if g is not None and str(getattr(g, "identifier", g)).startswith(prefix):
+            seen.setdefault((s, p, o), []).append(getattr(g, "identifier", g))
+    shared = ds.graph(m.graph("shared"))
+    for t, graphs in seen.items():
+        if len(graphs) > 1:
+            for gid in graphs:
+                ds.graph(gid).remove(t)
+            shared.add(t)
+
+
+def union_graph(store: ox.Store) -> Graph:
+    g = Graph()
+    for q in store.quads_for_pattern(None, None, None, None):
+        g.add(from_ox(q)[:3])
+    return g
+
+
+def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: Progress | None = None) -> dict:
+    base = base.rstrip("/")
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(stage: str, since: float) -> float:
+        now = time.perf_counter()
+        timings[stage] = round(now - since, 3)
+        if progress:
+            progress(stage, 1, 1)
+        return now
+
+    out = Path(out).absolute()
+    _check_replaceable(out)
+    files = discover(Path(corpus))
+    parsed = parse_corpus(files, progress)
+    t = lap("parse", t0)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    work.chmod(0o755)
+    try:
+        store = ox.Store(str(work / "store"))
+        info = assemble(parsed, base, store)
+        t = lap("map+reason", t)
+        sources = {str(Minter(base).report(p.model["force"]["id"], p.model["report"]["programme"])): str(p.path)
+                   for p in parsed}
+        union = union_graph(store)
+        result = validate(union, base, sources, store=store)
+        t = lap("validate", t)
+        if not result.conforms:
+            raise InvalidDataset(result)
+        desc = description_graph(store, base, parsed, __version__)
+        dgraph = ox.NamedNode(str(Minter(base).graph("description")))
+        store.extend(to_ox((s, p, o, dgraph)) for s, p, o in desc)
+        store.flush()
+        texts = work / "texts"
+        texts.mkdir()
+        for p in parsed:
+            (texts / f"{p.model['report']['sha256']}.txt").write_text(p.text, encoding="utf-8")
+        counts = write_exports(store, work / "exports", base, result.report)
+        t = lap("write", t)
+        record = {
+            "base": base, "tool_version": __version__,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "reports": [{"file": p.path.name, "force": p.model["force"]["id"],
+                         "programme": p.model["report"]["programme"], "sha256": p.model["report"]["sha256"]}
+                        for p in parsed],
+            "counts": counts, "inferred_triples": info["inferred"], "timings_s": timings,
+            "warnings": [{"file": p.path.name, **w} for p in parsed for w in p.model["warnings"]],
+            "validation": {"conforms": True, "warnings": len(result.problems) - len(result.violations)},
+        }
+        (work / "build.json").write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+        del store  # the store's lock must be released before the directory moves
+        _swap(work, out)
+        record["timings_s"]["total"] = round(time.perf_counter() - t0, 3)
+        return record
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
+def _check_replaceable(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or (not (out / "build.json").exists() and any(out.iterdir()))):
+        raise HmicKgError(f"{out}: exists and is not a hmic-kg build directory; refusing to replace it")
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Replaces `out` with `new`: two renames on one filesystem, the old copy removed only after."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.rename(out, old)
+    os.rename(new, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,48 @@
+"""Converting terms between rdflib and pyoxigraph without a round trip through a serialisation."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def term_to_ox(t):
+    if isinstance(t, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return t
+    if isinstance(t, URIRef):
+        return ox.NamedNode(str(t))
+    if isinstance(t, Literal):
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        if t.datatype is not None and str(t.datatype) != _XSD_STRING:
+            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+        return ox.Literal(str(t))
+    if isinstance(t, BNode):
+        return ox.BlankNode(str(t))
+    raise TypeError(f"cannot convert {t!r}")
+
+
+def to_ox(q) -> ox.Quad:
+    s, p, o, g = q
+    gid = getattr(g, "identifier", g)
+    return ox.Quad(term_to_ox(s), term_to_ox(p), term_to_ox(o), term_to_ox(gid) if gid is not None else ox.DefaultGraph())
+
+
+def term_from_ox(t):
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        dt = t.datatype.value
+        return Literal(t.value, datatype=None if dt == _XSD_STRING else URIRef(dt))
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    raise TypeError(f"cannot convert {t!r}")
+
+
+def from_ox(q: ox.Quad) -> tuple:
+    g = q.graph_name
+    return (term_from_ox(q.subject), term_from_ox(q.predicate), term_from_ox(q.object),
+            None if isinstance(g, ox.DefaultGraph) else term_from_ox(g))
