@@ -23,6 +23,71 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Progress:
+    """One status line on a terminal, rewritten in place; nothing when stderr is piped."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\r\033[Khmic-kg: {stage} {done}/{total}")
+            sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def _print_problems(validation, limit: int = 50) -> None:
+    for p in validation.problems[:limit]:
+        print(f"hmic-kg: {p}", file=sys.stderr)
+    if len(validation.problems) > limit:
+        print(f"hmic-kg: ... and {len(validation.problems) - limit} more (see the full report)", file=sys.stderr)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .build import InvalidDataset, build_dataset
+    from .paths import project_dir
+    corpus = Path(args.corpus) if args.corpus else project_dir("corpus")
+    progress = _Progress(sys.stderr.isatty() and not args.quiet)
+    try:
+        record = build_dataset(corpus, Path(args.out), base=args.base, progress=progress)
+    except InvalidDataset as exc:
+        progress.clear()
+        _print_problems(exc.validation)
+        print(f"hmic-kg: error: {len(exc.validation.violations)} violation(s): the dataset was not written; "
+              f"{args.out} is unchanged", file=sys.stderr)
+        return EXIT_INVALID
+    finally:
+        progress.clear()
+    c = record["counts"]
+    if not args.quiet:
+        print(f"built {args.out}: {len(record['reports'])} reports, {c['quads']} quads "
+              f"({record['inferred_triples']} inferred), {c['judgements']} judgements, {c['findings']} findings, "
+              f"{c['recommendations']} recommendations, {c['good_practice']} good-practice items "
+              f"in {record['timings_s']['total']:.1f} s")
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .checkfiles import validate_files
+    result = validate_files([Path(f) for f in args.files], base=args.base)
+    if args.report:
+        result.report.serialize(args.report, format="turtle")
+    _print_problems(result)
+    if not result.conforms:
+        print(f"hmic-kg: {len(result.violations)} violation(s): does not conform", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"conforms ({len(result.problems)} warning(s))")
+    return EXIT_OK
+
+
 def _plugins() -> list:
     # Commands other packages contribute (service contributes `serve`), found by entry point so that
     # graph_builder never imports them by name.
@@ -43,6 +108,18 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("file")
     sp.add_argument("--pretty", action="store_true", help="indent the JSON")
     sp.set_defaults(run=_cmd_parse)
+    from .mapping import DEFAULT_BASE
+    bp = sub.add_parser("build", help="build the validated, reasoned dataset from a directory of report texts")
+    bp.add_argument("corpus", nargs="?", help="directory of report texts (default: the bundled corpus/)")
+    bp.add_argument("--out", default="build", help="output directory, replaced atomically (default: build)")
+    bp.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the dataset (default: {DEFAULT_BASE})")
+    bp.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
+    bp.set_defaults(run=_cmd_build)
+    vp = sub.add_parser("validate", help="validate RDF files against the hmic-kg shapes")
+    vp.add_argument("files", nargs="+", help="Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML files")
+    vp.add_argument("--base", default=DEFAULT_BASE, help="base IRI the files use")
+    vp.add_argument("--report", help="also write the SHACL validation report (Turtle) to this file")
+    vp.set_defaults(run=_cmd_validate)
     for plugin in _plugins():
         pp = sub.add_parser(plugin.name, help=plugin.help)
         plugin.configure(pp)

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from html import escape
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from .exports_prefixes import curie
+
+SCHEMA = Namespace("https://schema.org/")
 
 
 def _terms(g: Graph, kinds) -> list[URIRef]:
@@ -27,7 +29,7 @@ def ontology_html(g: Graph) -> str:
         for t in _terms(g, kinds):
             rows = [("IRI", f"<code>{escape(str(t))}</code>")]
             for label, pred in (("Sub-class of", RDFS.subClassOf), ("Sub-property of", RDFS.subPropertyOf),
-                                ("Inverse of", OWL.inverseOf), ("Domain", RDFS.domain), ("Range", RDFS.range)):
+                                ("Inverse of", OWL.inverseOf), ("Domain", SCHEMA.domainIncludes), ("Range", SCHEMA.rangeIncludes)):
                 vals = sorted(g.objects(t, pred), key=str)
                 if vals:
                     rows.append((label, ", ".join(_link(g, v) for v in vals)))
