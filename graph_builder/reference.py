@@ -39,7 +39,12 @@ def rebase(g: Graph, base: str) -> Graph:
     old = DEFAULT_BASE + "/"
 
     def move(t):
-        return URIRef(base + "/" + t[len(old):]) if isinstance(t, URIRef) and t.startswith(old) else t
+        # Literals too: the shapes declare their SPARQL prefixes, and the ontology its namespace, as literals.
+        if isinstance(t, URIRef) and t.startswith(old):
+            return URIRef(base + "/" + t[len(old):])
+        if isinstance(t, Literal) and str(t).startswith(old):
+            return Literal(base + "/" + str(t)[len(old):], lang=t.language, datatype=t.datatype)
+        return t
     out = Graph()
     for s, p, o in g:
         out.add((move(s), move(p), move(o)))

@@ -13,7 +13,7 @@ import pyshacl
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .oxrdf import term_from_ox, to_ox
+from .oxrdf import term_from_ox, term_to_ox as to_ox_term, to_ox
 
 from .errors import HmicKgError
 from .mapping import DEFAULT_BASE, Minter
@@ -83,7 +83,7 @@ def validate(data: Graph, base: str = DEFAULT_BASE, sources: dict[str, str] | No
             store = ox.Store()
             store.extend(to_ox((s_, p_, o_, None)) for s_, p_, o_ in data)
         _run_global(store, shapes, global_shapes, report)
-    problems = [_problem(report, r, data, base, sources or {}, shapes) for r in report.subjects(RDF.type, SH.ValidationResult)]
+    problems = [_problem(report, r, data, base, sources or {}, shapes, store) for r in report.subjects(RDF.type, SH.ValidationResult)]
     problems.sort(key=lambda p: (p.severity != "Violation", p.report or "", p.line or 0, p.focus, p.message))
     conforms = not any(p.severity == "Violation" for p in problems)
     report.set((next(report.subjects(RDF.type, SH.ValidationReport)), SH.conforms, Literal(conforms)))
@@ -150,7 +150,8 @@ def _shape_name(shapes: Graph, shape) -> str:
     return "shapes:" + s.rsplit("/", 1)[1] if "/shapes/" in s else s
 
 
-def _problem(report: Graph, r, data: Graph, base: str, sources: dict[str, str], shapes: Graph) -> Problem:
+def _problem(report: Graph, r, data: Graph, base: str, sources: dict[str, str], shapes: Graph,
+             store: ox.Store | None) -> Problem:
     focus = report.value(r, SH.focusNode)
     value = report.value(r, SH.value)
     msg = report.value(r, SH.resultMessage)
@@ -163,6 +164,14 @@ def _problem(report: Graph, r, data: Graph, base: str, sources: dict[str, str], 
     # Aggregate checks report the offending node as the value; locate that one instead.
     subject = value if isinstance(value, URIRef) and p.focus.endswith("/def/inspection") else focus
     p.report, p.line = locate(data, subject, base, sources)
+    path = report.value(r, SH.resultPath)
+    if store is not None and isinstance(path, URIRef) and value is not None:
+        # The report graph holding the offending triple beats an arbitrary one of several reportedIn.
+        graphs = {q.graph_name.value for q in store.quads_for_pattern(to_ox_term(focus), to_ox_term(path), to_ox_term(value), None)}
+        prefix = f"{base.rstrip('/')}/graph/report/"
+        reports = sorted(g.replace("/graph/report/", "/id/report/") for g in graphs if g.startswith(prefix))
+        if len(reports) == 1:
+            p.report = sources.get(reports[0], reports[0])
     return p
 
 

@@ -108,3 +108,18 @@ def test_problems_name_the_report_file_and_source_line(base_quads):
     assert p.report == "corpus/west-mercia-2007-inspection.txt"
     assert p.line and p.line > 1
     assert "corpus/west-mercia-2007-inspection.txt:" in str(p)
+
+
+def test_sparql_shapes_still_fire_under_another_base():
+    # Regression: the shapes declare their SPARQL prefixes as literals, which rebasing once missed,
+    # leaving every whole-graph check silently looking at the wrong namespace.
+    other = "http://data.example.org/police"
+    path = CORPUS / "west-mercia-2007-inspection.txt"
+    ds = map_report(parse_file(path), path.read_text(encoding="utf-8"), base=other)
+    store = ox.Store()
+    store.extend(to_ox(q) for q in ds.quads((None, None, None, None)) if q[3] is not None)
+    store.update(f"""DELETE {{ GRAPH ?g {{ ?j <{other}/def/inspection/grade> ?x }} }}
+        INSERT {{ GRAPH ?g {{ ?j <{other}/def/inspection/grade> <{other}/def/grade-scale/peel-2014/good> }} }}
+        WHERE {{ GRAPH ?g {{ ?j <{other}/def/inspection/grade> ?x }} FILTER (STRENDS(STR(?j), "/neighbourhood-policing")) }}""")
+    result = validate_store(store, base=other)
+    assert "shapes:JudgementScale" in {p.shape for p in result.violations}

@@ -1,0 +1,104 @@
+"""`hmic-kg build` and `hmic-kg validate` as a user runs them: exit codes, messages, and the rule
+that a failed build leaves the previous output exactly as it was."""
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS
+
+CLI = [sys.executable, "-m", "graph_builder.cli"]
+
+
+def snapshot(d: Path) -> dict:
+    return {str(p.relative_to(d)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def run(*args, cwd=None):
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+@pytest.fixture()
+def previous(built, tmp_path) -> Path:
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    return out
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path) -> Path:
+    c = tmp_path / "corpus"
+    shutil.copytree(CORPUS, c)
+    return c
+
+
+def test_an_invalid_dataset_is_refused_and_the_previous_output_is_untouched(previous, corpus_copy, tmp_path):
+    before = snapshot(previous)
+    f = corpus_copy / "west-mercia-2007-inspection.txt"
+    lines = f.read_text(encoding="utf-8").split("\n")
+    assert lines[248] == "6\t14\t21\t2"  # line 249: Neighbourhood Policing's national grade distribution
+    lines[248] = "6\t14\t21\t52"
+    f.write_text("\n".join(lines), encoding="utf-8")
+    r = run("build", str(corpus_copy), "--out", str(previous))
+    assert r.returncode == 1, r.stderr
+    assert "west-mercia-2007-inspection.txt" in r.stderr
+    assert "shapes:GradeCount" in r.stderr and "unchanged" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert snapshot(previous) == before
+    assert sorted(p.name for p in previous.parent.iterdir()) == ["corpus", "out"]  # no half-built leftovers
+
+
+def test_an_unreadable_report_is_refused_naming_file_and_line(previous, corpus_copy):
+    before = snapshot(previous)
+    (corpus_copy / "broken.txt").write_bytes(b"HMIC report\nline two\n\x00binary\n")
+    r = run("build", str(corpus_copy), "--out", str(previous))
+    assert r.returncode == 2
+    assert "broken.txt:3:" in r.stderr and "binary" in r.stderr
+    assert snapshot(previous) == before
+
+
+def test_rebuild_replaces_the_output_and_is_byte_identical(previous, built):
+    r = run("build", str(CORPUS), "--out", str(previous))
+    assert r.returncode == 0, r.stderr
+    assert "4 reports" in r.stdout
+    assert "\r" not in r.stderr  # no progress display when stderr is not a terminal
+    assert (previous / "exports" / "dataset.nq").read_bytes() == (built / "exports" / "dataset.nq").read_bytes()
+
+
+def test_refuses_to_replace_a_directory_that_is_not_a_build(tmp_path):
+    precious = tmp_path / "thesis"
+    precious.mkdir()
+    (precious / "chapter1.tex").write_text("do not delete")
+    r = run("build", str(CORPUS), "--out", str(precious))
+    assert r.returncode == 2 and "not a hmic-kg build directory" in r.stderr
+    assert (precious / "chapter1.tex").read_text() == "do not delete"
+
+
+def test_the_base_is_configurable(tmp_path):
+    out = tmp_path / "other"
+    r = run("build", str(CORPUS), "--out", str(out), "--base", "http://data.example.org/police/")
+    assert r.returncode == 0, r.stderr
+    nq = (out / "exports" / "dataset.nq").read_text(encoding="utf-8")
+    assert "<http://data.example.org/police/id/force/west-mercia>" in nq
+    assert "w3id.org/hmic-kg" not in nq
+
+
+def test_validate_accepts_an_export_and_rejects_a_broken_file(built, tmp_path):
+    ok = run("validate", str(built / "exports" / "graphs" / "report-west-mercia-peel-2018.ttl"))
+    assert ok.returncode == 0 and "conforms" in ok.stdout
+    bad = tmp_path / "bad.ttl"
+    text = (built / "exports" / "graphs" / "report-west-mercia-peel-2018.ttl").read_text(encoding="utf-8")
+    bad.write_text(text.replace("insp:text", "insp:textx", 1), encoding="utf-8")
+    r = run("validate", str(bad), "--report", str(tmp_path / "report.ttl"))
+    assert r.returncode == 1 and "MinCount" in r.stderr
+    assert "sh:ValidationReport" in (tmp_path / "report.ttl").read_text()
+
+
+def test_validate_names_the_position_of_a_syntax_error(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix x: <http://x/> .\nx:a x:b x:c ;\n  x:d .\n")
+    r = run("validate", str(bad))
+    assert r.returncode == 2 and "bad.ttl" in r.stderr and "line 3" in r.stderr
