@@ -66,7 +66,10 @@ BREAKS = [
         WHERE {{ GRAPH {G} {{ ?c insp:forceCount ?n }} FILTER (STRENDS(STR(?c), "neighbourhood-policing/poor")) }}"""),
     ("shapes:DistributionTotal", f"""DELETE {{ GRAPH {G} {{ ?c insp:forceCount ?n }} }} INSERT {{ GRAPH {G} {{ ?c insp:forceCount 40 }} }}
         WHERE {{ GRAPH {G} {{ ?c insp:forceCount ?n }} FILTER (STRENDS(STR(?c), "neighbourhood-policing/poor")) }}"""),
-    ("shapes:Finding", f"""INSERT DATA {{ GRAPH {G} {{ {S1} a insp:AreaForImprovement }} }}"""),
+    ("shapes:FindingKind", f"""INSERT DATA {{ GRAPH {G} {{ {S1} a insp:AreaForImprovement }} }}"""),
+    ("shapes:Finding", f"""DELETE WHERE {{ GRAPH {G} {{ {S1} insp:text ?t }} }}"""),
+    ("shapes:SpanSelectors", f"""DELETE {{ GRAPH {G} {{ ?q a oa:TextQuoteSelector }} }} INSERT {{ GRAPH {G} {{ ?q a oa:TextPositionSelector }} }}
+        WHERE {{ GRAPH {G} {{ ?q a oa:TextQuoteSelector }} FILTER (?q = <{S1[1:-1]}/span/1/quote>) }}"""),
     ("shapes:Recommendation", f"""INSERT DATA {{ GRAPH {G} {{ <{B}/id/recommendation/west-mercia/inspection-2007/1> a insp:Recommendation ;
         insp:reportedIn <{B}/id/report/west-mercia/inspection-2007> ; insp:force <{B}/id/force/west-mercia> ;
         insp:sourceSpan <{B}/id/finding/west-mercia/inspection-2007/neighbourhood-policing/strength/1/span/1> }} }}"""),
