@@ -5,7 +5,7 @@ the whole graph (minutes at 176k triples) and most of what it adds is noise. The
 is small and licenses only a few kinds of entailment. So: close the ontology once with owlrl, read
 off what it licenses (super-classes, super-properties, inverses, domains, ranges, transitive and
 symmetric properties) and apply exactly that to the instance data, property by property, through
-the store's indexes. tests/build/test_reasoning.py checks the result against owlrl's closure.
+the store's indexes. tests/dataset/test_reasoning.py checks the result against owlrl's closure.
 """
 from __future__ import annotations
 

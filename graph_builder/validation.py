@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-import pyshacl
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
@@ -19,6 +18,7 @@ from .errors import HmicKgError
 from .mapping import DEFAULT_BASE, Minter
 from .paths import project_dir
 from .reference import rebase
+from .shacl_parallel import validate_core
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES_FILE = "shapes.ttl"
@@ -74,10 +74,10 @@ def validate(data: Graph, base: str = DEFAULT_BASE, sources: dict[str, str] | No
     sources maps a report IRI to the file it was read from, to name it in problems."""
     shapes = shapes if shapes is not None else shapes_graph(base)
     core, global_shapes = split_shapes(shapes, base)
-    _, report, _ = pyshacl.validate(data, shacl_graph=core, inference="none", allow_warnings=True,
-                                    advanced=False, abort_on_first=False)
-    if not isinstance(report, Graph):
-        raise HmicKgError(f"the shapes could not be loaded: {report}")
+    try:
+        report = validate_core(data, core)
+    except ValueError as exc:
+        raise HmicKgError(f"the shapes could not be loaded: {exc}") from None
     if global_shapes:
         if store is None:
             store = ox.Store()

@@ -1,0 +1,59 @@
+"""The FastAPI application factory."""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from graph_builder.paths import project_dir
+
+from .cache import ResultCache
+from .catalogue import load_catalogue
+from .config import Settings
+from .dataset import open_dataset
+from .pool import WorkerPool
+from .routes import catalogue, downloads, health, linked_data, pages, sparql
+from .state import ServiceState
+
+STATIC = Path(__file__).resolve().parent / "static"
+YASGUI_BUILD = STATIC / "node_modules" / "@zazuko" / "yasgui" / "build"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    dataset = open_dataset(settings.data_dir)
+    queries_dir = settings.queries_dir or project_dir("queries")
+    state = ServiceState(settings=settings, dataset=dataset,
+                         catalogue=load_catalogue(Path(queries_dir), dataset.graphs),
+                         cache=ResultCache(settings.cache_entries, settings.cache_bytes,
+                                           settings.cache))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        pool = WorkerPool(str(dataset.store_path), settings.workers)
+        try:
+            await pool.start()
+            state.pool = pool
+            yield
+        finally:
+            state.pool = None
+            await pool.close()
+
+    app = FastAPI(title="hmic-kg", lifespan=lifespan,
+                  summary="Knowledge graph of UK police inspection reports: read-only SPARQL 1.1 "
+                          "endpoint, query catalogue and linked data.")
+    app.state.service = state
+    if settings.cors:
+        # Read-only use from any page: no credentials, so no cookie ever rides along.
+        app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
+                           allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
+                           expose_headers=["X-Result-Rows", "X-Cache"], max_age=3600)
+    app.add_middleware(pages.SecurityHeaders)
+    for module in (health, sparql, catalogue, downloads, pages, linked_data):
+        app.include_router(module.router)
+    app.mount("/assets", StaticFiles(directory=STATIC / "assets"), name="assets")
+    if YASGUI_BUILD.is_dir():
+        app.mount("/static/yasgui", StaticFiles(directory=YASGUI_BUILD), name="yasgui")
+    return app

@@ -1,0 +1,64 @@
+"""`hmic-kg serve`: the command graph_builder's CLI finds through the hmic_kg.commands entry point.
+One of the two modules of the service that print (uvicorn logs the rest)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import Settings
+
+
+class ServeCommand:
+    name = "serve"
+    help = "serve the dataset over HTTP: SPARQL endpoint, query page, linked data"
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        defaults = Settings()
+        parser.add_argument("--data", type=Path, default=Path("build"),
+                            help="build directory to serve (default: ./build, built from ./corpus "
+                                 "first if it has no build.json)")
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+        parser.add_argument("--port", type=int, default=8000, help="port to listen on")
+        parser.add_argument("--timeout", type=float, default=defaults.timeout,
+                            help=f"seconds a query may run (default {defaults.timeout:g})")
+        parser.add_argument("--workers", type=int, default=defaults.workers,
+                            help=f"query worker processes (default {defaults.workers})")
+        parser.add_argument("--max-rows", type=int, default=defaults.max_rows,
+                            help=f"most solutions or triples per response (default {defaults.max_rows})")
+        parser.add_argument("--no-cache", action="store_true", help="do not cache query results")
+        parser.add_argument("--no-cors", action="store_true", help="send no CORS headers")
+
+    def run(self, args: argparse.Namespace) -> int:
+        import uvicorn
+
+        from .app import create_app
+        from .dataset import DatasetMissing
+
+        data = args.data
+        if not (data / "build.json").is_file():
+            corpus = Path("corpus")
+            if data != Path("build") or not corpus.is_dir():
+                print(f"hmic-kg: error: {data / 'build.json'} does not exist; build it with "
+                      f"'hmic-kg build --out {data}'", file=sys.stderr)
+                return 2
+            print(f"hmic-kg: no build in {data}: building it from {corpus}/ first", file=sys.stderr)
+            from graph_builder.build import build_dataset
+            build_dataset(corpus, data)
+        if args.timeout <= 0 or args.workers < 1 or args.max_rows < 1:
+            print("hmic-kg: error: --timeout, --workers and --max-rows must be positive",
+                  file=sys.stderr)
+            return 2
+        settings = Settings(data_dir=data, timeout=args.timeout, workers=args.workers,
+                            max_rows=args.max_rows, cache=not args.no_cache, cors=not args.no_cors)
+        try:
+            app = create_app(settings)
+        except DatasetMissing as exc:
+            print(f"hmic-kg: error: {exc}", file=sys.stderr)
+            return 2
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info",
+                    timeout_graceful_shutdown=max(args.timeout, 5))
+        return 0
+
+
+command = ServeCommand()

@@ -1,0 +1,31 @@
+"""Service settings: one dataclass, filled from the command line or by tests."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _default_workers() -> int:
+    # At least two, so one runaway query never leaves the service without a free evaluator.
+    return max(2, os.cpu_count() or 2)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("build")
+    queries_dir: Path | None = None  # None: the project's queries/ directory
+    timeout: float = 10.0  # seconds of wall-clock time per query
+    max_query_length: int = 100_000  # characters
+    max_rows: int = 100_000  # solutions or triples in one response
+    max_response_bytes: int = 64 * 1024 * 1024
+    workers: int = field(default_factory=_default_workers)
+    queue_timeout: float | None = None  # waiting for a free worker; None: same as timeout
+    cache: bool = True
+    cache_entries: int = 512
+    cache_bytes: int = 128 * 1024 * 1024
+    cors: bool = True
+
+    @property
+    def worker_wait(self) -> float:
+        return self.timeout if self.queue_timeout is None else self.queue_timeout

@@ -1,0 +1,156 @@
+"""A pool of query-evaluating processes, driven from the asyncio event loop.
+
+Each request borrows an idle worker, sends it one request and waits for the reply under a
+wall-clock timeout. A worker that overruns is killed (the only way to stop pyoxigraph) and a fresh
+one is started in the background; the other workers keep serving meanwhile.
+"""
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import time
+
+from . import worker as worker_module
+
+
+class PoolError(Exception):
+    pass
+
+
+class QueryTimeout(PoolError):
+    pass
+
+
+class PoolBusy(PoolError):
+    pass
+
+
+class WorkerFailed(PoolError):
+    """The worker answered with an error: kind is syntax, limit, evaluation or crash."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+class _Worker:
+    def __init__(self, ctx, store_path: str):
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=worker_module.main, args=(child, store_path),
+                                name="hmic-kg-query-worker", daemon=True)
+        self.proc.start()
+        child.close()
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+async def _readable(conn, timeout: float | None) -> bool:
+    loop = asyncio.get_running_loop()
+    fut = loop.create_future()
+    fd = conn.fileno()
+    loop.add_reader(fd, lambda: fut.done() or fut.set_result(True))
+    try:
+        return await asyncio.wait_for(fut, timeout)
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+
+
+class WorkerPool:
+    def __init__(self, store_path: str, size: int, start_timeout: float = 60.0):
+        self.store_path = store_path
+        self.size = size
+        self.start_timeout = start_timeout
+        self._ctx = multiprocessing.get_context("spawn")
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._all: set[_Worker] = set()
+        self._tasks: set[asyncio.Task] = set()
+        self._closed = False
+        self.killed = 0  # workers killed for overrunning: reported by /health
+
+    async def start(self) -> None:
+        await asyncio.gather(*(self._spawn() for _ in range(self.size)))
+
+    async def _spawn(self) -> None:
+        w = await asyncio.to_thread(_Worker, self._ctx, self.store_path)
+        self._all.add(w)
+        if not await _readable(w.conn, self.start_timeout):
+            await self._discard(w)
+            raise PoolError("a query worker did not start in time")
+        try:
+            status, detail = w.conn.recv()
+        except (EOFError, OSError):
+            status, detail = "error", "the query worker exited while starting"
+        if status != "ready":
+            await self._discard(w)
+            raise PoolError(detail)
+        if self._closed:
+            await self._discard(w)
+            return
+        self._idle.put_nowait(w)
+
+    async def _discard(self, w: _Worker) -> None:
+        self._all.discard(w)
+        await asyncio.to_thread(w.kill)
+
+    def _replace(self, w: _Worker) -> None:
+        async def replace() -> None:
+            await self._discard(w)
+            if not self._closed:
+                await self._spawn()
+        task = asyncio.get_running_loop().create_task(replace())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def call(self, request: dict, timeout: float, wait: float) -> dict:
+        """The worker's reply payload; raises QueryTimeout, PoolBusy or WorkerFailed."""
+        if self._closed:
+            raise PoolBusy("the service is shutting down")
+        started = time.monotonic()
+        try:
+            w = await asyncio.wait_for(self._idle.get(), wait)
+        except TimeoutError:
+            raise PoolBusy(f"all {self.size} query workers stayed busy for {wait:g} s; "
+                           "try again shortly") from None
+        healthy = False
+        try:
+            w.conn.send(request)
+            remaining = max(timeout - (time.monotonic() - started), 0.001)
+            if not await _readable(w.conn, remaining):
+                self.killed += 1
+                raise QueryTimeout(f"the query ran longer than {timeout:g} s (the limit) and was "
+                                   "stopped; narrow it, add a LIMIT, or use the downloads")
+            try:
+                reply = w.conn.recv()
+            except (EOFError, OSError):
+                raise WorkerFailed("crash", "the query worker exited while evaluating the query") \
+                    from None
+            healthy = True
+        finally:
+            # Anything but a complete reply (timeout, crash, cancelled request) leaves the worker in
+            # an unknown state: it is replaced rather than reused.
+            if healthy:
+                self._idle.put_nowait(w)
+            else:
+                self._replace(w)
+        if reply[0] == "ok":
+            return reply[1]
+        raise WorkerFailed(reply[1], reply[2])
+
+    async def close(self) -> None:
+        self._closed = True
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        workers = list(self._all)
+        self._all.clear()
+        await asyncio.gather(*(asyncio.to_thread(w.kill) for w in workers))
+
+    @property
+    def alive(self) -> int:
+        return sum(1 for w in self._all if w.proc.is_alive())

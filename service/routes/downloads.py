@@ -1,0 +1,63 @@
+"""The build's export files, listed and served; nothing outside DIR/exports is reachable."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+
+from .. import execution
+from ..conneg import NotAcceptable, negotiate
+from ..formats import BY_NAME, HTML
+from ..state import get_state
+from .pages import render
+
+router = APIRouter(tags=["Downloads"])
+
+_MEDIA = {".ttl": "text/turtle", ".trig": "application/trig", ".nq": "application/n-quads",
+          ".nt": "application/n-triples", ".jsonld": "application/ld+json", ".csv": "text/csv",
+          ".json": "application/json", ".html": "text/html", ".txt": "text/plain",
+          ".gz": "application/gzip", ".rq": "application/sparql-query"}
+
+
+def _files(root: Path) -> list[dict]:
+    if not root.is_dir():
+        return []
+    out = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.is_symlink() and not any(
+                p.startswith(".") for p in path.relative_to(root).parts):
+            rel = path.relative_to(root).as_posix()
+            out.append({"path": rel, "bytes": path.stat().st_size,
+                        "media_type": _MEDIA.get(path.suffix, "application/octet-stream")})
+    return out
+
+
+@router.get("/downloads/", summary="List the downloadable exports of this build")
+async def list_downloads(request: Request) -> Response:
+    state = get_state(request)
+    files = _files(state.dataset.exports)
+    try:
+        fmt = negotiate(request.headers.get("accept"), (HTML, BY_NAME["json"]))
+    except NotAcceptable as exc:
+        return execution.error(406, str(exc))
+    if fmt is HTML:
+        return render(request, "downloads.html", {"files": files})
+    return JSONResponse(files, headers={"Vary": "Accept"})
+
+
+@router.get("/downloads/{path:path}", summary="Download one export file")
+async def download(path: str, request: Request) -> Response:
+    root = get_state(request).dataset.exports.resolve()
+    missing = execution.error(404, f"no download named {path!r}; see /downloads/")
+    if not path or "\x00" in path or path.startswith("/") or "\\" in path:
+        return missing
+    parts = path.split("/")
+    if any(p in ("", ".", "..") or p.startswith(".") for p in parts):
+        return missing
+    target = (root / path).resolve()
+    # resolve() follows symlinks too, so a link pointing out of the exports is refused here.
+    if not target.is_relative_to(root) or not target.is_file():
+        return missing
+    return FileResponse(target, media_type=_MEDIA.get(target.suffix, "application/octet-stream"),
+                        filename=target.name, content_disposition_type="inline")

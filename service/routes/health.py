@@ -1,0 +1,29 @@
+"""Liveness and a summary of what is being served."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from ..state import get_state
+
+router = APIRouter(tags=["Service"])
+
+
+@router.get("/health", summary="Service health and dataset summary")
+async def health(request: Request) -> dict:
+    state = get_state(request)
+    ds = state.dataset
+    pool = state.pool
+    workers = pool.alive if pool else 0
+    return {
+        "status": "ok" if workers > 0 else "starting",
+        "base": ds.base,
+        "triples": ds.triples,
+        "graphs": len(ds.graphs),
+        "built_at": ds.build.get("built_at"),
+        "tool_version": ds.build.get("tool_version"),
+        "workers": {"configured": state.settings.workers, "alive": workers,
+                    "killed_for_timeout": pool.killed if pool else 0},
+        "timeout_s": state.settings.timeout,
+        "cache": state.cache.stats(),
+        "queries": len(state.catalogue),
+    }

@@ -1,0 +1,112 @@
+"""Linked data: every IRI of the dataset's namespace answers at its own path on this server, as an
+HTML page or as RDF by content negotiation; the dataset description at /.well-known/void."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pyoxigraph import Literal, NamedNode
+
+from .. import execution
+from ..conneg import NotAcceptable, UnknownFormat, choose
+from ..formats import BY_NAME, HTML
+from ..pool import PoolError
+from ..resource_view import (
+    best_labels,
+    build_view,
+    iris_in,
+    labels_query,
+    lookup_queries,
+    rdf_query,
+    with_this,
+)
+from ..state import get_state
+from .pages import render
+
+router = APIRouter(tags=["Linked data"])
+
+RESOURCE_FORMATS = (HTML, BY_NAME["turtle"], BY_NAME["jsonld"], BY_NAME["ntriples"],
+                    BY_NAME["rdfxml"], BY_NAME["trig"], BY_NAME["nquads"])
+VOID_FORMATS = RESOURCE_FORMATS[1:]
+
+
+def _not_found(request: Request, iri: str, fmt) -> Response:
+    if fmt is HTML:
+        return render(request, "not_found.html", {"iri": iri}, status=404)
+    return execution.error(404, f"{iri} is not described in this dataset")
+
+
+async def _rdf(request: Request, query: str, iri: str, fmt) -> Response:
+    response = await execution.run(get_state(request), with_this(query, iri), fmt, None, None)
+    if response.status_code == 200 and response.headers.get("X-Result-Rows") == "0":
+        return _not_found(request, iri, fmt)
+    return response
+
+
+@router.get("/id/{rest:path}", summary="A thing in the dataset (force, report, finding, ...)")
+@router.get("/def/{rest:path}", summary="A definition (framework, area, grade, term, ontology)")
+@router.get("/data/{rest:path}", summary="An observation (judgement, grade distribution)")
+@router.get("/graph/{rest:path}", summary="A named graph of the dataset")
+async def resource(rest: str, request: Request) -> Response:
+    state = get_state(request)
+    ds = state.dataset
+    iri = ds.base + request.url.path
+    try:
+        fmt = choose(request.query_params.get("format"), request.headers.get("accept"),
+                     RESOURCE_FORMATS)
+    except UnknownFormat as exc:
+        return execution.error(400, str(exc))
+    except NotAcceptable as exc:
+        return execution.error(406, str(exc))
+    try:
+        with_this("SELECT * WHERE { }", iri)
+    except ValueError:  # not an IRI pyoxigraph accepts, so certainly not one of ours
+        return _not_found(request, iri, fmt)
+    insp = f"{ds.base}/def/inspection/"
+    is_graph = iri in ds.graphs
+    if fmt is not HTML:
+        return await _rdf(request, rdf_query(insp, is_graph), iri, fmt)
+    queries = lookup_queries(insp)
+    if not is_graph:
+        del queries["members"]
+    try:
+        results = await execution.select(state, {k: with_this(q, iri) for k, q in queries.items()})
+        if not (results["out"] or results["in"] or is_graph):
+            return _not_found(request, iri, fmt)
+        wanted = sorted(iris_in(results) | {iri})[:2000]
+        labels = best_labels((await execution.select(
+            state, {"labels": labels_query(wanted)}, max_rows=20_000))["labels"])
+    except PoolError as exc:
+        return execution.error(503, str(exc))
+    view = build_view(iri, ds.base, results, labels)
+    return render(request, "resource.html", {"view": view, "formats": RESOURCE_FORMATS[1:]},
+                  headers={"Vary": "Accept"})
+
+
+@router.get("/.well-known/void", summary="Dataset description (VoID and DCAT)")
+async def void(request: Request) -> Response:
+    state = get_state(request)
+    try:
+        fmt = choose(request.query_params.get("format"), request.headers.get("accept"),
+                     VOID_FORMATS)
+    except UnknownFormat as exc:
+        return execution.error(400, str(exc))
+    except NotAcceptable as exc:
+        return execution.error(406, str(exc))
+    ds = state.dataset
+    graph = f"{ds.base}/graph/description"
+    if graph in ds.graphs:
+        return await execution.run(
+            state, with_this("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?this { ?s ?p ?o } }", graph),
+            fmt, None, None)
+    # A build without a description graph still gets a truthful minimal VoID, made from the store.
+    # Terms are written by pyoxigraph: the Host header (in base_url) is the client's to choose.
+    try:
+        endpoint = str(NamedNode(f"{request.base_url}sparql"))
+    except ValueError:
+        endpoint = str(NamedNode(f"{ds.base}/sparql"))
+    query = ("PREFIX void: <http://rdfs.org/ns/void#> CONSTRUCT { ?d a void:Dataset ; "
+             "void:triples ?n ; void:sparqlEndpoint ?e ; void:uriSpace ?u } WHERE { "
+             "{ SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } } "
+             f"BIND({NamedNode(ds.base + '/dataset')} AS ?d) BIND({endpoint} AS ?e) "
+             f"BIND({Literal(ds.base + '/')} AS ?u) }}")
+    return await execution.run(state, query, fmt, None, None)

@@ -1,0 +1,23 @@
+"""What every route needs: settings, the published dataset, the catalogue, the cache and the pool."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .cache import ResultCache
+from .catalogue import CatalogueQuery
+from .config import Settings
+from .dataset import PublishedDataset
+from .pool import WorkerPool
+
+
+@dataclass
+class ServiceState:
+    settings: Settings
+    dataset: PublishedDataset
+    catalogue: dict[str, CatalogueQuery]
+    cache: ResultCache
+    pool: WorkerPool | None = field(default=None)
+
+
+def get_state(request) -> ServiceState:
+    return request.app.state.service

@@ -1,0 +1,28 @@
+// Sets up YASGUI on the query page: the local endpoint, the catalogue queries as tabs, and an
+// optional query from the URL that runs at once (shareable links; the browser test uses it).
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("query-config").textContent);
+  // Class and property completion would fetch from lov.linkeddata.es; this page talks to its own
+  // origin only.
+  Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+  var yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: { endpoint: config.endpoint, method: "POST" },
+    copyEndpointOnNewTab: false,
+    persistenceId: null,
+    populateFromUrl: false,
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: config.endpoint }]; } }
+  });
+  var first = yasgui.getTab();
+  config.examples.forEach(function (example) {
+    yasgui.addTab(false, { name: example.title, yasqe: { value: example.query } });
+  });
+  if (config.query) {
+    first.setQuery(config.query);
+    yasgui.selectTabId(first.getId());
+    if (config.run) {
+      first.query();
+    }
+  }
+  window.hmicYasgui = yasgui;
+})();

@@ -1,0 +1,58 @@
+"""Fixtures for the service tests: one built dataset and one running app for the whole session."""
+from __future__ import annotations
+
+import gc
+import shutil
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad, Store
+
+BASE = "https://w3id.org/hmic-kg"
+HOSTILE_GRAPH = f"{BASE}/graph/test-hostile"
+HOSTILE = f"{BASE}/id/test/hostile"
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _add_hostile_data(out: Path) -> None:
+    """Markup and script in literals and IRIs, as a hostile or careless source might contain."""
+    store = Store(str(out / "store"))
+    g, s = NamedNode(HOSTILE_GRAPH), NamedNode(HOSTILE)
+    label = NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    store.add(Quad(s, label, Literal(XSS, language="en"), g))
+    store.add(Quad(s, NamedNode(f"{BASE}/def/inspection/text"), Literal(XSS), g))
+    store.add(Quad(s, NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
+                   NamedNode("javascript:alert(1)"), g))
+    store.flush()
+    del store
+    gc.collect()
+
+
+@pytest.fixture(scope="session")
+def built_dir(built, tmp_path_factory) -> Path:
+    """A copy of the session's corpus build with one extra, hostile graph for the escaping tests."""
+    out = tmp_path_factory.mktemp("service-build") / "build"
+    shutil.copytree(built, out)
+    _add_hostile_data(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def queries_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "queries"
+
+
+@pytest.fixture(scope="session")
+def settings(built_dir, queries_dir):
+    from service.config import Settings
+    return Settings(data_dir=built_dir, queries_dir=queries_dir, timeout=5.0, workers=2,
+                    max_rows=5000, max_response_bytes=8 * 1024 * 1024, max_query_length=20_000)
+
+
+@pytest.fixture(scope="session")
+def client(settings):
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+    with TestClient(create_app(settings)) as c:
+        yield c
