@@ -17,7 +17,8 @@ else
 fi
 
 # The query editor (YASGUI) is served from the project itself, never from a CDN.
-if [ -f service/static/package.json ] && [ ! -d service/static/node_modules/@zazuko/yasgui ]; then
+if [ -f service/static/package.json ] && { [ ! -d service/static/node_modules/@zazuko/yasgui ] ||
+     [ ! -d service/static/node_modules/swagger-ui-dist ]; }; then
   (cd service/static && npm ci --silent --no-audit --no-fund)
 fi
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from graph_builder.paths import project_dir
@@ -20,6 +22,7 @@ from .state import ServiceState
 
 STATIC = Path(__file__).resolve().parent / "static"
 YASGUI_BUILD = STATIC / "node_modules" / "@zazuko" / "yasgui" / "build"
+SWAGGER_DIST = STATIC / "node_modules" / "swagger-ui-dist"
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -41,7 +44,9 @@ def create_app(settings: Settings) -> FastAPI:
             state.pool = None
             await pool.close()
 
-    app = FastAPI(title="hmic-kg", lifespan=lifespan,
+    # FastAPI's default /docs and /redoc pull Swagger UI and ReDoc from a CDN; the OpenAPI page is
+    # served from the npm package installed at set-up instead, and ReDoc is not offered.
+    app = FastAPI(title="hmic-kg", lifespan=lifespan, docs_url=None, redoc_url=None,
                   summary="Knowledge graph of UK police inspection reports: read-only SPARQL 1.1 "
                           "endpoint, query catalogue and linked data.")
     app.state.service = state
@@ -54,6 +59,15 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (health, sparql, catalogue, downloads, pages, linked_data):
         app.include_router(module.router)
     app.mount("/assets", StaticFiles(directory=STATIC / "assets"), name="assets")
+    if SWAGGER_DIST.is_dir():
+        app.mount("/static/swagger", StaticFiles(directory=SWAGGER_DIST), name="swagger")
+
+        @app.get("/docs", include_in_schema=False)
+        def docs() -> HTMLResponse:
+            return get_swagger_ui_html(openapi_url=app.openapi_url, title="hmic-kg API",
+                                       swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                                       swagger_css_url="/static/swagger/swagger-ui.css",
+                                       swagger_favicon_url="/static/swagger/favicon-32x32.png")
     if YASGUI_BUILD.is_dir():
         app.mount("/static/yasgui", StaticFiles(directory=YASGUI_BUILD), name="yasgui")
     return app

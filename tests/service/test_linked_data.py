@@ -179,3 +179,13 @@ def test_query_page_escapes_the_query_from_the_url(client):
     config = json.loads(re.search(r'<script id="query-config" type="application/json">(.*?)</script>',
                                   text, re.DOTALL).group(1))
     assert config["query"] == evil and config["run"] is True
+
+
+def test_openapi_page_is_served_from_this_origin_not_a_cdn(client):
+    r = client.get("/docs")
+    assert r.status_code == 200
+    assert "/static/swagger/swagger-ui-bundle.js" in r.text
+    assert "cdn." not in r.text and "unpkg" not in r.text
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/redoc").status_code == 404
+    assert "/queries/{name}" in client.get("/openapi.json").json()["paths"]
