@@ -25,7 +25,7 @@ from .extract import parse_source
 from .extract.source import read_source
 from .mapping import DEFAULT_BASE, Minter, canonicalise_glossary, map_report
 from .oxrdf import from_ox, to_ox
-from .reasoning import compile_rules, infer
+from .reasoning import compile_rules, materialise
 from .reference import ontology_graph, reference_graph
 from .validation import Validation, validate
 
@@ -87,19 +87,18 @@ def assemble(parsed: list[Parsed], base: str, store: ox.Store, synthetic: set[st
         map_report(p.model, p.text, base, ds)
     canonicalise_glossary(ds, base)
     hoist_shared(ds, m)
-    report_graphs = [ox.NamedNode(str(g.identifier)) for g in ds.graphs() if str(g.identifier).startswith(m.u("graph", "report"))]
-    store.extend(to_ox(q) for q in ds.quads((None, None, None, None)) if q[3] is not None and len(ds.graph(q[3])))
-    onto, ref = ontology_graph(base), reference_graph(base)
-    for name, g in (("ontology", onto), ("reference", ref)):
-        gn = ox.NamedNode(str(m.graph(name)))
-        store.extend(to_ox((s, p, o, gn)) for s, p, o in g)
+    report_graphs = sorted({q[3] for q in ds.quads((None, None, None, None))
+                            if q[3] is not None and str(q[3]).startswith(m.u("graph", "report"))})
+    store.extend(to_ox(q) for q in ds.quads((None, None, None, None)) if q[3] is not None)
+    store.extend(to_ox((s, p, o, m.graph("reference"))) for s, p, o in reference_graph(base))
+    onto = ontology_graph(base)
     rules = compile_rules(onto)
-    asserted = report_graphs + [ox.NamedNode(str(m.graph(n))) for n in ("reference", "shared")]
-    inferred = infer(store, rules, asserted)
+    # The reasoner reads every named graph present, so the ontology goes in after it has run.
     inf_graph = ox.NamedNode(str(m.graph("inferred")))
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, inf_graph) for t in inferred)
+    n = materialise(store, rules, inf_graph)
     store.extend(to_ox((s, p, o, inf_graph)) for s, p, o in rules.tbox)
-    return {"report_graphs": report_graphs, "inferred": len(inferred) + len(rules.tbox)}
+    store.extend(to_ox((s, p, o, m.graph("ontology"))) for s, p, o in onto)
+    return {"report_graphs": report_graphs, "inferred": n + len(rules.tbox)}
 
 
 def hoist_shared(ds: Dataset, m: Minter) -> None:

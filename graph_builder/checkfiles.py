@@ -14,7 +14,7 @@ from .build import union_graph
 from .errors import HmicKgError, ReportError
 from .mapping import DEFAULT_BASE, Minter
 from .oxrdf import to_ox
-from .reasoning import compile_rules, infer
+from .reasoning import compile_rules, materialise
 from .reference import ontology_graph, reference_graph
 from .validation import Validation, validate
 
@@ -52,10 +52,9 @@ def validate_store(store: ox.Store, base: str = DEFAULT_BASE, sources: dict[str,
     """Validates what `store` holds in context (reference data, ontology, entailments added to it)."""
     m = Minter(base)
     onto = ontology_graph(base)
-    inferred = infer(store, compile_rules(onto), list(store.named_graphs()))
-    for name, g in (("ontology", onto), ("reference", reference_graph(base))):
-        gn = ox.NamedNode(str(m.graph(name)))
-        store.extend(to_ox((s, p, o, gn)) for s, p, o in g)
-    inf = ox.NamedNode(str(m.graph("inferred")))
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, inf) for t in inferred)
+    gn = ox.NamedNode(str(m.graph("reference")))
+    store.extend(to_ox((s, p, o, gn)) for s, p, o in reference_graph(base))
+    materialise(store, compile_rules(onto), ox.NamedNode(str(m.graph("inferred"))))
+    gn = ox.NamedNode(str(m.graph("ontology")))
+    store.extend(to_ox((s, p, o, gn)) for s, p, o in onto)
     return validate(union_graph(store), base, sources or {}, store=store)

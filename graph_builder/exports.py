@@ -13,7 +13,6 @@ from .mapping import Minter
 from .ontology_docs import ontology_html
 from .reference import ontology_graph
 
-
 # Tidy tables: one row per thing, one column per variable, labels beside URIs (pandas/R ready).
 TABLES = {
     "judgements": """
@@ -61,7 +60,7 @@ TABLES = {
 
 
 def graph_file_name(graph_iri: str, base: str) -> str:
-    rest = graph_iri[len(base + "/graph/"):] if graph_iri.startswith(base + "/graph/") else graph_iri
+    rest = graph_iri.removeprefix(base + "/graph/")
     return rest.replace("/", "-") + ".ttl"
 
 

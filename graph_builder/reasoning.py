@@ -5,7 +5,7 @@ the whole graph (minutes at 176k triples) and most of what it adds is noise. The
 is small and licenses only a few kinds of entailment. So: close the ontology once with owlrl, read
 off what it licenses (super-classes, super-properties, inverses, domains, ranges, transitive and
 symmetric properties) and apply exactly that to the instance data, property by property, through
-the store's indexes. tests/dataset/test_reasoning.py checks the result against owlrl's closure.
+one SPARQL update per rule inside the store. tests/dataset/test_reasoning.py checks the result against owlrl's closure.
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 # Entailments nobody asks for: everything is a Resource/Thing, every class is its own subclass.
 TRIVIAL_CLASSES = frozenset({OWL.Thing, RDFS.Resource, OWL.NamedIndividual})
-TYPE = ox.NamedNode(str(RDF.type))
 
 
 @dataclass
@@ -91,87 +90,47 @@ def _useful_tbox(t) -> bool:
         RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf)
 
 
-def infer(store: ox.Store, rules: Rules, graphs: list[ox.NamedNode]) -> set[ox.Triple]:
-    """Entailed triples of the union of `graphs` that none of them asserts."""
-    asserted_in = set(graphs)
+def materialise(store: ox.Store, rules: Rules, into: ox.NamedNode) -> int:
+    """Writes into graph `into` every entailment of the store's named graphs that none asserts.
 
-    def quads(s=None, p=None, o=None):
-        for q in store.quads_for_pattern(s, p, o, None):
-            if q.graph_name in asserted_in:
-                yield q
+    Each rule is one SPARQL update, so the work stays inside Oxigraph (no Python object per
+    triple); property rules repeat until nothing new appears, then types follow from domains,
+    ranges and super-classes (whose closure the compiled rules already hold, so one pass)."""
+    g = f"<{into.value}>"
 
-    derived: set[tuple] = set()
-    by_pred: dict[str, set[tuple]] = defaultdict(set)
+    def run(update: str) -> None:
+        store.update(update)
 
-    def emit(s, p: str, o) -> bool:
-        if isinstance(s, ox.Literal):
-            return False
-        t = (s, p, o)
-        if t in derived:
-            return False
-        derived.add(t)
-        by_pred[p].add((s, o))
-        return True
+    def size() -> int:
+        q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}"
+        return int(next(iter(store.query(q)))["n"].value)
 
-    # Property rules to a fixpoint: sub-property, inverse and symmetry per triple; transitivity per property.
-    work = []
-    for p in rules.property_rules:
-        work.extend((q.subject, p, q.object) for q in quads(p=ox.NamedNode(p)))
-    changed = True
-    while changed:
-        while work:
-            s, p, o = work.pop()
-            out = [(s, q, o) for q in rules.superproperties.get(p, ())]
-            if not isinstance(o, ox.Literal):
-                out += [(o, q, s) for q in rules.inverses.get(p, ())]
-                if p in rules.symmetric:
-                    out.append((o, p, s))
-            for t in out:
-                if emit(*t):
-                    work.append(t)
-        changed = False
-        for p in rules.transitive:
-            edges = defaultdict(set)
-            for q in quads(p=ox.NamedNode(p)):
-                edges[q.subject].add(q.object)
-            for s, o in by_pred.get(p, ()):
-                edges[s].add(o)
-            for s in list(edges):
-                seen, stack = set(), list(edges[s])
-                while stack:
-                    x = stack.pop()
-                    if x in seen:
-                        continue
-                    seen.add(x)
-                    stack.extend(edges.get(x, ()))
-                for o in seen - edges[s]:
-                    if emit(s, p, o):
-                        work.append((s, p, o))
-                        changed = True
+    def from_all(pattern: str) -> str:
+        return f"GRAPH ?src {{ {pattern} }}"
 
-    # Typing: domains and ranges of every asserted or derived triple, then super-classes of every type.
-    for p in set(rules.domains) | set(rules.ranges):
-        pairs = {(q.subject, q.object) for q in quads(p=ox.NamedNode(p))} | by_pred.get(p, set())
-        for s, o in pairs:
-            for c in rules.domains.get(p, ()):
-                emit(s, str(RDF.type), ox.NamedNode(c))
-            if not isinstance(o, ox.Literal):
-                for c in rules.ranges.get(p, ()):
-                    emit(o, str(RDF.type), ox.NamedNode(c))
-    typed = defaultdict(set)
-    for c in rules.superclasses:
-        for q in quads(p=TYPE, o=ox.NamedNode(c)):
-            typed[q.subject].add(c)
-    for s, o in list(by_pred.get(str(RDF.type), ())):
-        typed[s].add(o.value)
-    for s, classes in typed.items():
-        for c in classes:
-            for sup in rules.superclasses.get(c, ()):
-                emit(s, str(RDF.type), ox.NamedNode(sup))
-
-    out = set()
-    for s, p, o in derived:
-        pn = ox.NamedNode(p)
-        if next(quads(s, pn, o), None) is None:
-            out.add(ox.Triple(s, pn, o))
-    return out
+    before = -1
+    while before != (before := size()):
+        for p, sups in sorted(rules.superproperties.items()):
+            ins = " ".join(f"?s <{q}> ?o ." for q in sorted(sups))
+            run(f"INSERT {{ GRAPH {g} {{ {ins} }} }} WHERE {{ {from_all(f'?s <{p}> ?o')} }}")
+        for p, invs in sorted(rules.inverses.items()):
+            ins = " ".join(f"?o <{q}> ?s ." for q in sorted(invs))
+            run(f"INSERT {{ GRAPH {g} {{ {ins} }} }} WHERE {{ {from_all(f'?s <{p}> ?o')} FILTER (!isLiteral(?o)) }}")
+        for p in sorted(rules.symmetric):
+            run(f"INSERT {{ GRAPH {g} {{ ?o <{p}> ?s }} }} WHERE {{ {from_all(f'?s <{p}> ?o')} FILTER (!isLiteral(?o)) }}")
+        for p in sorted(rules.transitive):
+            # One composition step per round (a path cannot cross graphs); the rounds repeat to a fixpoint.
+            run(f"INSERT {{ GRAPH {g} {{ ?s <{p}> ?o }} }} WHERE {{ GRAPH ?a {{ ?s <{p}> ?m }} GRAPH ?b {{ ?m <{p}> ?o }} }}")
+    for p, classes in sorted(rules.domains.items()):
+        ins = " ".join(f"?s a <{c}> ." for c in sorted(classes))
+        run(f"INSERT {{ GRAPH {g} {{ {ins} }} }} WHERE {{ {from_all(f'?s <{p}> ?o')} }}")
+    for p, classes in sorted(rules.ranges.items()):
+        ins = " ".join(f"?o a <{c}> ." for c in sorted(classes))
+        run(f"INSERT {{ GRAPH {g} {{ {ins} }} }} WHERE {{ {from_all(f'?s <{p}> ?o')} FILTER (!isLiteral(?o)) }}")
+    for c, sups in sorted(rules.superclasses.items()):
+        ins = " ".join(f"?s a <{sup}> ." for sup in sorted(sups))
+        run(f"INSERT {{ GRAPH {g} {{ {ins} }} }} WHERE {{ {from_all(f'?s a <{c}>')} }}")
+    # Keep the inferred graph to what no asserted graph already says.
+    run(f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
+        f"GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != {g}) }}")
+    return size()

@@ -15,10 +15,10 @@ _DATA: Graph | None = None  # set in the parent just before forking; children re
 
 
 def _one(data: Graph, shapes: Graph) -> Graph:
-    _, report, text = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True,
+    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True,
                                        advanced=False, abort_on_first=False)
     if not isinstance(report, Graph):
-        raise ValueError(str(report))
+        raise TypeError(str(report))
     # Property shapes are blank nodes, meaningless once the report leaves this process: report the
     # named node shape that holds them (the result keeps its sh:resultPath).
     for r, b in list(report.subject_objects(SH.sourceShape)):

@@ -12,10 +12,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .oxrdf import term_from_ox, term_to_ox as to_ox_term, to_ox
-
 from .errors import HmicKgError
 from .mapping import DEFAULT_BASE, Minter
+from .oxrdf import term_from_ox, to_ox
+from .oxrdf import term_to_ox as to_ox_term
 from .paths import project_dir
 from .reference import rebase
 from .shacl_parallel import validate_core
@@ -76,7 +76,7 @@ def validate(data: Graph, base: str = DEFAULT_BASE, sources: dict[str, str] | No
     core, global_shapes = split_shapes(shapes, base)
     try:
         report = validate_core(data, core)
-    except ValueError as exc:
+    except TypeError as exc:
         raise HmicKgError(f"the shapes could not be loaded: {exc}") from None
     if global_shapes:
         if store is None:

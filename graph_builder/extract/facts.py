@@ -9,12 +9,12 @@ from .units import Unit
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _QUAL = r"((?:in excess of|more than|over|almost|nearly|approximately|about|around|some)\s+)?"
 _PATTERNS = [
-    ("population", re.compile(r"population\s+(?:is\s+|of\s+)?" + _QUAL + _NUM + r"(\s+million)?", re.I)),
-    ("area", re.compile(r"area (?:of|covering)\s+" + _QUAL + _NUM + r"\s*(sq\.?\s*km|square kilomet(?:re|er)s|km2|km²|square miles|sq\.?\s*miles)", re.I)),
-    ("police_officers", re.compile(_NUM + r"\s+police officers\b", re.I)),
-    ("police_staff", re.compile(_NUM + r"\s+police staff\b", re.I)),
-    ("special_constables", re.compile(_NUM + r"\s+special constables\b", re.I)),
-    ("pcsos", re.compile(_NUM + r"\s+(?:police community support officers|P?CSOs)\b", re.I)),
+    ("population", re.compile(r"population\s+(?:is\s+|of\s+)?" + _QUAL + _NUM + r"(\s+million)?", re.IGNORECASE)),
+    ("area", re.compile(r"area (?:of|covering)\s+" + _QUAL + _NUM + r"\s*(sq\.?\s*km|square kilomet(?:re|er)s|km2|km²|square miles|sq\.?\s*miles)", re.IGNORECASE)),
+    ("police_officers", re.compile(_NUM + r"\s+police officers\b", re.IGNORECASE)),
+    ("police_staff", re.compile(_NUM + r"\s+police staff\b", re.IGNORECASE)),
+    ("special_constables", re.compile(_NUM + r"\s+special constables\b", re.IGNORECASE)),
+    ("pcsos", re.compile(_NUM + r"\s+(?:police community support officers|P?CSOs)\b", re.IGNORECASE)),
 ]
 _SQMI_KM2 = 2.589988
 

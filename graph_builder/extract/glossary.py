@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from .items import location
 from .units import Unit
 
 _LETTER = re.compile(r"^[A-Z]$")

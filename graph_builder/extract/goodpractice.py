@@ -11,9 +11,9 @@ from .items import location
 from .units import Unit
 from .vocabulary import field
 
-_PHONE = re.compile(r"(?:\b(?:tel|telephone|phone|mobile|mob|dd|fax|ext)\b\.?\s*:?\s*)?\(?\+?\d[\d\s()-]{6,}\d(?:\s*ext\.?\s*[\d\s]+)?", re.I)
-_EMAIL = re.compile(r"\b(?:e-?mail\s*:?\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", re.I)
-_LABELS = re.compile(r"\b(?:tel|telephone|phone|mobile|mob|dd|fax|email|e-mail|ext)\b\.?\s*:?", re.I)
+_PHONE = re.compile(r"(?:\b(?:tel|telephone|phone|mobile|mob|dd|fax|ext)\b\.?\s*:?\s*)?\(?\+?\d[\d\s()-]{6,}\d(?:\s*ext\.?\s*[\d\s]+)?", re.IGNORECASE)
+_EMAIL = re.compile(r"\b(?:e-?mail\s*:?\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", re.IGNORECASE)
+_LABELS = re.compile(r"\b(?:tel|telephone|phone|mobile|mob|dd|fax|email|e-mail|ext)\b\.?\s*:?", re.IGNORECASE)
 _RANKS = [
     "Assistant Chief Constable", "Deputy Chief Constable", "Chief Constable", "Assistant Chief Officer",
     "Detective Chief Superintendent", "Chief Superintendent", "Detective Superintendent", "Superintendent",
@@ -23,7 +23,7 @@ _RANKS = [
 ]
 _RANK = re.compile(r"^(%s)\b\.?\s*" % "|".join(re.escape(r) for r in _RANKS))
 _ROLE_WORD = re.compile(r"\b(?:co-?ordinator|manager|officer|director|head|lead|team|unit|bureau|department|"
-                        r"analyst|adviser|advisor|secretariat|centre|office|chief|project|service)\b", re.I)
+                        r"analyst|adviser|advisor|secretariat|centre|office|chief|project|service)\b", re.IGNORECASE)
 _NAME = re.compile(r"^(?:\d+\s+)?(?:[A-Z][A-Za-z'’.-]*\s*){1,4}")
 
 

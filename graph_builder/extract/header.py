@@ -11,12 +11,12 @@ from .units import Unit
 from .vocabulary import heading_kind
 
 _MONTH = {m.lower(): i for i, m in enumerate(MONTHS, 1)}
-_MONTH_YEAR = re.compile(r"\b(%s)\s+((?:19|20)\d\d)\b" % "|".join(MONTHS), re.I)
+_MONTH_YEAR = re.compile(r"\b(%s)\s+((?:19|20)\d\d)\b" % "|".join(MONTHS), re.IGNORECASE)
 _ISBN = re.compile(r"ISBN(?:-1[03])?\s*:?\s*((?:97[89][\s-]?)?\d{1,5}[\s-]?\d{1,7}[\s-]?\d{1,7}[\s-]?[\dX])\b")
 _PERIOD = re.compile(
     r"assessment period\s+(?:from\s+)?((?:\d{1,2}\s+)?(?:%s)\s+\d{4})\s+(?:to|and|-|–)\s+((?:\d{1,2}\s+)?(?:%s)\s+\d{4})"
-    % ("|".join(MONTHS), "|".join(MONTHS)), re.I)
-_PEEL_TITLE = re.compile(r"\bPEEL\b(?:[:\s]+(?:assessment\s+)?)?((?:19|20)\d\d)(?:\s*/\s*(\d\d))?", re.I)
+    % ("|".join(MONTHS), "|".join(MONTHS)), re.IGNORECASE)
+_PEEL_TITLE = re.compile(r"\bPEEL\b(?:[:\s]+(?:assessment\s+)?)?((?:19|20)\d\d)(?:\s*/\s*(\d\d))?", re.IGNORECASE)
 
 
 _STOP = re.compile(r"^(?:Effectiveness|Efficiency|Legitimacy|Leadership)$|^(?:How|To what extent)\b.*\?$")
@@ -42,11 +42,11 @@ def _head_end(units: list[Unit]) -> int:
 
 def family(src: Source, block: list[Unit]) -> str:
     head = " ".join(u.text for u in block)
-    if re.search(r"\bBaseline Assessment\b", head, re.I):
+    if re.search(r"\bBaseline Assessment\b", head, re.IGNORECASE):
         return "baseline-assessment"
-    if re.search(r"\bHMIC Inspection Report\b", head, re.I):
+    if re.search(r"\bHMIC Inspection Report\b", head, re.IGNORECASE):
         return "inspection-2007"
-    if _PEEL_TITLE.search(head) or re.search(r"^(?:Effectiveness|Efficiency|Legitimacy)$", head, re.M):
+    if _PEEL_TITLE.search(head) or re.search(r"^(?:Effectiveness|Efficiency|Legitimacy)$", head, re.MULTILINE):
         return "peel"
     first = block[0].first if block else 1
     raise ReportError(src.path, "not an HMIC report: no report family (baseline assessment, "
@@ -63,7 +63,7 @@ def report_header(src: Source, all_units: list[Unit], fam: str) -> dict:
     block = title_block(all_units)
     raw_head = src.text[:_head_end(all_units)]
     title_parts = [u.text for u in block if not u.text.upper().startswith("ISBN")
-                   and not re.fullmatch(_MONTH_YEAR.pattern, u.text, re.I)]
+                   and not re.fullmatch(_MONTH_YEAR.pattern, u.text, re.IGNORECASE)]
     published = None
     year = None
     for line in raw_head.splitlines():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 import re
 
-_TAG = re.compile(r"</?(?:b|i|u|p|ul|ol|li|br|strong|em|span|div|table|tr|td|th|sup|sub|a)\b[^>]*>", re.I)
+_TAG = re.compile(r"</?(?:b|i|u|p|ul|ol|li|br|strong|em|span|div|table|tr|td|th|sup|sub|a)\b[^>]*>", re.IGNORECASE)
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
@@ -15,9 +15,9 @@ _FOOTNOTE = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+$")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BULLET = re.compile(r"^(\s*)(?:[-•*–]|\u2022)\s+(?=\S)")
 
-MONTHS = ("January February March April May June July August September October November December").split()
-_MONTH_YEAR = re.compile(r"^(?:%s)\s+(?:19|20)\d\d$" % "|".join(MONTHS), re.I)
-_PAGE = re.compile(r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d{1,3})$", re.I)
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+_MONTH_YEAR = re.compile(r"^(?:%s)\s+(?:19|20)\d\d$" % "|".join(MONTHS), re.IGNORECASE)
+_PAGE = re.compile(r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d{1,3})$", re.IGNORECASE)
 _RUNNING_TITLE = re.compile(r"^.{3,80}\s[–-]\s(?:HMIC Inspection Report|Baseline Assessment(?: \d{4})?)$")
 _SEPARATOR = re.compile(r"^[\s|:=_-]*-{3,}[\s|:=_-]*$")
 
@@ -63,7 +63,7 @@ def is_marked_heading(raw: str) -> bool:
         return True
     if r.startswith("**") and r.rstrip(":").endswith("**") and len(r) > 4:
         return True
-    if re.fullmatch(r"(?:<p>)?<b>[^<]+</b>(?:</p>)?:?", r, re.I):
+    if re.fullmatch(r"(?:<p>)?<b>[^<]+</b>(?:</p>)?:?", r, re.IGNORECASE):
         return True
     return bool(re.fullmatch(r"\*[^*]+\*", r))
 

@@ -13,7 +13,8 @@ from .peel import PeelWalker
 from .priorgrades import extract_prior_grades
 from .source import Source, decode_source, read_source
 from .structure import FrameworkWalker
-from .units import Unit, units as make_units
+from .units import Unit
+from .units import units as make_units
 from .vocabulary import ends_sentence, grade_label, heading_kind
 
 SCHEMA_VERSION = "1.0"

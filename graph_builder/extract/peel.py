@@ -12,21 +12,21 @@ from .vocabulary import ends_sentence, heading_kind, heading_number, looks_like_
 
 _QUESTION = re.compile(r"^(?:How|To what extent|What|Does|Is)\b.+\?$")
 _PROSE = [
-    (re.compile(r"\b(?:is|are)\s+outstanding\b", re.I), "Outstanding"),
-    (re.compile(r"\b(?:is|are)\s+good at\b|\b(?:is|are)\s+good\s*\.", re.I), "Good"),
-    (re.compile(r"\b(?:requires|require)\s+improvement\b", re.I), "Requires improvement"),
-    (re.compile(r"\b(?:is|are)\s+inadequate\b", re.I), "Inadequate"),
+    (re.compile(r"\b(?:is|are)\s+outstanding\b", re.IGNORECASE), "Outstanding"),
+    (re.compile(r"\b(?:is|are)\s+good at\b|\b(?:is|are)\s+good\s*\.", re.IGNORECASE), "Good"),
+    (re.compile(r"\b(?:requires|require)\s+improvement\b", re.IGNORECASE), "Requires improvement"),
+    (re.compile(r"\b(?:is|are)\s+inadequate\b", re.IGNORECASE), "Inadequate"),
 ]
-_SUBJECT = re.compile(r"^(?:The force|The constabulary|%s)\b", re.I)
+_SUBJECT = re.compile(r"^(?:The force|The constabulary|%s)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-_DEADLINE = re.compile(r"\b(within (?:\w+ )?(?:months?|weeks?|years?)|by (?:\w+ )?\d{4})\b", re.I)
+_DEADLINE = re.compile(r"\b(within (?:\w+ )?(?:months?|weeks?|years?)|by (?:\w+ )?\d{4})\b", re.IGNORECASE)
 
 
 class PeelWalker:
     def __init__(self, units: list[Unit], force_names: list[str]):
         self.u = units
         self.subject = re.compile(r"^(?:The force|The constabulary|%s)\b" % "|".join(
-            re.escape(n) for n in force_names if n), re.I)
+            re.escape(n) for n in force_names if n), re.IGNORECASE)
         self.areas: list[dict] = []
         self.findings: list[dict] = []
         self.recommendations: list[dict] = []

@@ -10,8 +10,8 @@ from .units import Unit
 _G = r"(Excellent|Good|Fair|Poor|Outstanding|Requires improvement|Inadequate)"
 _D = r"(Improved|Stable|Declined|Deteriorated)"
 _CITES = [
-    re.compile(r"\b(?:graded|assessed|judged|rated)\s+(?:as\s+)?" + _G + r"(?:\s+and\s+" + _D + r")?", re.I),
-    re.compile(r"\bgrade of\s+" + _G + r"(?:\s+and\s+" + _D + r")?", re.I),
+    re.compile(r"\b(?:graded|assessed|judged|rated)\s+(?:as\s+)?" + _G + r"(?:\s+and\s+" + _D + r")?", re.IGNORECASE),
+    re.compile(r"\bgrade of\s+" + _G + r"(?:\s+and\s+" + _D + r")?", re.IGNORECASE),
 ]
 _AREA = re.compile(r"\b(?:for the (?:inspection )?area of|in the area of|for)\s+((?:the\s+)?[A-Za-z][A-Za-z ,'-]+?)"
                    r"(?:\s+\([A-Z]{2,6}\))?(?=\s+(?:in|by|during|at)\b|[.,;]|$)")
@@ -26,7 +26,7 @@ def _years(sentence: str, report_year: int | None) -> int | None:
     earlier = [y for y in years if report_year is None or y < report_year]
     if earlier:
         return earlier[0]
-    if report_year and re.search(r"\b(?:last year|previous year)", sentence, re.I):
+    if report_year and re.search(r"\b(?:last year|previous year)", sentence, re.IGNORECASE):
         return report_year - 1
     return None
 
@@ -41,7 +41,7 @@ def extract_prior_grades(units: list[tuple[Unit, str | None]], report_year: int 
                 if not m:
                     continue
                 year = _years(sentence, report_year)
-                prior = year is not None or re.search(r"\bbaseline\b", sentence, re.I)
+                prior = year is not None or re.search(r"\bbaseline\b", sentence, re.IGNORECASE)
                 if not prior:
                     continue
                 am = _AREA.search(sentence[m.end():])
@@ -52,7 +52,7 @@ def extract_prior_grades(units: list[tuple[Unit, str | None]], report_year: int 
                     "sentence": sentence.strip(), "grade": m.group(1).capitalize(),
                     "direction": m.group(2).capitalize() if m.group(2) else None,
                     "year": year, "area": cited_area or area, "area_stated": bool(cited_area),
-                    "programme": "baseline" if re.search(r"\bbaseline\b", sentence, re.I) else None,
+                    "programme": "baseline" if re.search(r"\bbaseline\b", sentence, re.IGNORECASE) else None,
                     "location": location([u]),
                 })
                 break

@@ -43,8 +43,7 @@ def decode_source(path: str, data: bytes) -> Source:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ReportError(path, f"is not valid UTF-8 (byte 0x{data[exc.start]:02x})", line) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     controls = re.search(r"[\x01-\x08\x0b\x0e-\x1f\x7f]", text)
     if controls:
         raise ReportError(path, "contains control characters: not a report text",

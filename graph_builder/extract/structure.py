@@ -12,9 +12,15 @@ from . import frameworks
 from .goodpractice import GoodPracticeBox
 from .items import ItemList, location
 from .units import Unit
+from .vocabulary import (
+    direction_label,
+    ends_sentence,
+    grade_label,
+    heading_kind,
+    heading_number,
+    looks_like_heading,
+)
 from .vocabulary import field as field_label
-from .vocabulary import (direction_label, ends_sentence, grade_label, heading_kind, heading_number,
-                         looks_like_heading)
 
 FINDING_KINDS = ("strengths", "work-in-progress", "area-for-improvement", "cause-of-concern")
 KIND_NAME = {"strengths": "strength", "work-in-progress": "work-in-progress",

@@ -21,7 +21,7 @@ SECTION_PHRASES = (
 _GLUED = [
     # "GOOD**National grade distribution**", "GOODNational grade distribution"
     re.compile(r"^(?P<a>\**\s*(?:%s)\s*\**)(?P<b>\**\s*(?:%s)\**:?)\s*$"
-               % ("|".join(GRADE_WORDS), "|".join(SECTION_PHRASES)), re.I),
+               % ("|".join(GRADE_WORDS), "|".join(SECTION_PHRASES)), re.IGNORECASE),
     # PEEL web text: "Summary for question 1How effective is the force at ...?"
     re.compile(r"^(?P<a>\s*Summary for question \d+)(?P<b>\S.*)$"),
 ]

@@ -22,7 +22,7 @@ _HEADINGS: list[tuple[str, str]] = [
     ("detailed-findings", r"we set out our detailed findings below\..*"),
     ("question-summary", r"summary for question (\d+)"),
 ]
-_COMPILED = [(k, re.compile(rf"^(?:{p})\s*:?$", re.I)) for k, p in _HEADINGS]
+_COMPILED = [(k, re.compile(rf"^(?:{p})\s*:?$", re.IGNORECASE)) for k, p in _HEADINGS]
 
 FIELD_LABELS = {
     "INSPECTION AREA": "area", "TITLE": "title", "PROBLEM": "problem", "SOLUTION": "solution",

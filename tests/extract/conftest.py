@@ -1,4 +1,4 @@
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -6,7 +6,7 @@ from graph_builder.extract import parse_file
 from tests.conftest import CORPUS
 
 
-@lru_cache(maxsize=None)
+@cache
 def parsed(name: str) -> dict:
     return parse_file(CORPUS / name)
 

@@ -1,5 +1,4 @@
 """Expected values read by hand from corpus/west-midlands-2006-baseline-assessment.txt."""
-from tests.extract.conftest import findings
 
 # code, grade, direction (the Summary of Judgements table and each framework's grade table agree)
 GRADES = [

@@ -86,7 +86,7 @@ def test_rewrapping_paragraphs_changes_nothing(name, width, data):
 
 def strip_markup(text: str) -> str:
     text = re.sub(r"</?(?:b|p|ul|li|i)\b[^>]*>", "", text)
-    text = re.sub(r"^#{1,6}\s+", "", text, flags=re.M)
+    text = re.sub(r"^#{1,6}\s+", "", text, flags=re.MULTILINE)
     text = text.replace("**", "")
     text = re.sub(r"(?<![\w*])\*(\S[^*\n]*?)\*(?!\w)", r"\1", text)
     return text
