@@ -105,31 +105,24 @@ def materialise(store: ox.Store, rules: Rules, into: ox.NamedNode) -> int:
         q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}"
         return int(next(iter(store.query(q)))["n"].value)
 
-    def from_all(pattern: str) -> str:
-        return f"GRAPH ?src {{ {pattern} }}"
+    def each(table: dict, head: str, pattern: str, objects_only: bool = False) -> None:
+        # One update per key: `head` is the triple template written for every value of the key.
+        for key, values in sorted(table.items()):
+            ins = " ".join(head.format(v=v) for v in sorted(values))
+            guard = " FILTER (!isLiteral(?o))" if objects_only else ""
+            run(f"INSERT {{ GRAPH {g} {{ {ins} }} }} WHERE {{ GRAPH ?src {{ {pattern.format(k=key)} }}{guard} }}")
 
     before = -1
     while before != (before := size()):
-        for p, sups in sorted(rules.superproperties.items()):
-            ins = " ".join(f"?s <{q}> ?o ." for q in sorted(sups))
-            run(f"INSERT {{ GRAPH {g} {{ {ins} }} }} WHERE {{ {from_all(f'?s <{p}> ?o')} }}")
-        for p, invs in sorted(rules.inverses.items()):
-            ins = " ".join(f"?o <{q}> ?s ." for q in sorted(invs))
-            run(f"INSERT {{ GRAPH {g} {{ {ins} }} }} WHERE {{ {from_all(f'?s <{p}> ?o')} FILTER (!isLiteral(?o)) }}")
-        for p in sorted(rules.symmetric):
-            run(f"INSERT {{ GRAPH {g} {{ ?o <{p}> ?s }} }} WHERE {{ {from_all(f'?s <{p}> ?o')} FILTER (!isLiteral(?o)) }}")
+        each(rules.superproperties, "?s <{v}> ?o .", "?s <{k}> ?o")
+        each(rules.inverses, "?o <{v}> ?s .", "?s <{k}> ?o", objects_only=True)
+        each({p: {p} for p in rules.symmetric}, "?o <{v}> ?s .", "?s <{k}> ?o", objects_only=True)
         for p in sorted(rules.transitive):
             # One composition step per round (a path cannot cross graphs); the rounds repeat to a fixpoint.
             run(f"INSERT {{ GRAPH {g} {{ ?s <{p}> ?o }} }} WHERE {{ GRAPH ?a {{ ?s <{p}> ?m }} GRAPH ?b {{ ?m <{p}> ?o }} }}")
-    for p, classes in sorted(rules.domains.items()):
-        ins = " ".join(f"?s a <{c}> ." for c in sorted(classes))
-        run(f"INSERT {{ GRAPH {g} {{ {ins} }} }} WHERE {{ {from_all(f'?s <{p}> ?o')} }}")
-    for p, classes in sorted(rules.ranges.items()):
-        ins = " ".join(f"?o a <{c}> ." for c in sorted(classes))
-        run(f"INSERT {{ GRAPH {g} {{ {ins} }} }} WHERE {{ {from_all(f'?s <{p}> ?o')} FILTER (!isLiteral(?o)) }}")
-    for c, sups in sorted(rules.superclasses.items()):
-        ins = " ".join(f"?s a <{sup}> ." for sup in sorted(sups))
-        run(f"INSERT {{ GRAPH {g} {{ {ins} }} }} WHERE {{ {from_all(f'?s a <{c}>')} }}")
+    each(rules.domains, "?s a <{v}> .", "?s <{k}> ?o")
+    each(rules.ranges, "?o a <{v}> .", "?s <{k}> ?o", objects_only=True)
+    each(rules.superclasses, "?s a <{v}> .", "?s a <{k}>")
     # Keep the inferred graph to what no asserted graph already says.
     run(f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
         f"GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != {g}) }}")

@@ -42,6 +42,16 @@ async def _rdf(request: Request, query: str, iri: str, fmt) -> Response:
     return response
 
 
+def _negotiate(request: Request, formats):
+    """The format to answer in, or the 400/406 response saying why there is none."""
+    try:
+        return choose(request.query_params.get("format"), request.headers.get("accept"), formats)
+    except UnknownFormat as exc:
+        return execution.error(400, str(exc))
+    except NotAcceptable as exc:
+        return execution.error(406, str(exc))
+
+
 @router.get("/id/{rest:path}", summary="A thing in the dataset (force, report, finding, ...)")
 @router.get("/def/{rest:path}", summary="A definition (framework, area, grade, term, ontology)")
 @router.get("/data/{rest:path}", summary="An observation (judgement, grade distribution)")
@@ -50,13 +60,9 @@ async def resource(rest: str, request: Request) -> Response:
     state = get_state(request)
     ds = state.dataset
     iri = ds.base + request.url.path
-    try:
-        fmt = choose(request.query_params.get("format"), request.headers.get("accept"),
-                     RESOURCE_FORMATS)
-    except UnknownFormat as exc:
-        return execution.error(400, str(exc))
-    except NotAcceptable as exc:
-        return execution.error(406, str(exc))
+    fmt = _negotiate(request, RESOURCE_FORMATS)
+    if isinstance(fmt, Response):
+        return fmt
     try:
         with_this("SELECT * WHERE { }", iri)
     except ValueError:  # not an IRI pyoxigraph accepts, so certainly not one of ours
@@ -85,13 +91,9 @@ async def resource(rest: str, request: Request) -> Response:
 @router.get("/.well-known/void", summary="Dataset description (VoID and DCAT)")
 async def void(request: Request) -> Response:
     state = get_state(request)
-    try:
-        fmt = choose(request.query_params.get("format"), request.headers.get("accept"),
-                     VOID_FORMATS)
-    except UnknownFormat as exc:
-        return execution.error(400, str(exc))
-    except NotAcceptable as exc:
-        return execution.error(406, str(exc))
+    fmt = _negotiate(request, VOID_FORMATS)
+    if isinstance(fmt, Response):
+        return fmt
     ds = state.dataset
     graph = f"{ds.base}/graph/description"
     if graph in ds.graphs:
