@@ -90,40 +90,69 @@ def _useful_tbox(t) -> bool:
         RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf)
 
 
+def entailed_by(rules: Rules) -> dict[str, set[tuple[str, bool]]]:
+    """For each property, every (property, reversed) its triples entail through chains of
+    sub-property, inverse and symmetry, so one pass over the data applies whole chains."""
+    out = {}
+    for p in sorted(rules.property_rules):
+        seen: set[tuple[str, bool]] = set()
+        stack = [(p, False)]
+        while stack:
+            q, rev = stack.pop()
+            nxt = [(s, rev) for s in rules.superproperties.get(q, ())]
+            nxt += [(i, not rev) for i in rules.inverses.get(q, ())]
+            nxt += [(q, not rev)] if q in rules.symmetric else []
+            for n in nxt:
+                if n not in seen:
+                    seen.add(n)
+                    stack.append(n)
+        seen.discard((p, False))
+        out[p] = seen
+    return out
+
+
 def materialise(store: ox.Store, rules: Rules, into: ox.NamedNode) -> int:
     """Writes into graph `into` every entailment of the store's named graphs that none asserts.
 
     Each rule is one SPARQL update, so the work stays inside Oxigraph (no Python object per
-    triple); property rules repeat until nothing new appears, then types follow from domains,
-    ranges and super-classes (whose closure the compiled rules already hold, so one pass)."""
+    triple). Chains of property rules are composed beforehand (entailed_by), so one pass applies
+    them; only transitive properties iterate. Types follow from domains, ranges and super-classes,
+    whose closure the compiled rules already hold, so one pass each. Every rule skips a triple any
+    graph already holds, which keeps the inferred graph to what is new."""
     g = f"<{into.value}>"
 
-    def run(update: str) -> None:
-        store.update(update)
+    def derive(head: str, pattern: str, source: str = "?src", objects_only: bool = False) -> None:
+        guard = " FILTER (!isLiteral(?o))" if objects_only else ""
+        store.update(f"INSERT {{ GRAPH {g} {{ {head} }} }} WHERE {{ GRAPH {source} {{ {pattern} }}{guard} "
+                     f"FILTER NOT EXISTS {{ GRAPH ?any {{ {head} }} }} }}")
 
-    def size() -> int:
-        q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}"
+    def count(p: str) -> int:
+        q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {g} {{ ?s <{p}> ?o }} }}"
         return int(next(iter(store.query(q)))["n"].value)
 
-    def each(table: dict, head: str, pattern: str, objects_only: bool = False) -> None:
-        # One update per key: `head` is the triple template written for every value of the key.
-        for key, values in sorted(table.items()):
-            ins = " ".join(head.format(v=v) for v in sorted(values))
-            guard = " FILTER (!isLiteral(?o))" if objects_only else ""
-            run(f"INSERT {{ GRAPH {g} {{ {ins} }} }} WHERE {{ GRAPH ?src {{ {pattern.format(k=key)} }}{guard} }}")
+    chains = entailed_by(rules)
 
-    before = -1
-    while before != (before := size()):
-        each(rules.superproperties, "?s <{v}> ?o .", "?s <{k}> ?o")
-        each(rules.inverses, "?o <{v}> ?s .", "?s <{k}> ?o", objects_only=True)
-        each({p: {p} for p in rules.symmetric}, "?o <{v}> ?s .", "?s <{k}> ?o", objects_only=True)
-        for p in sorted(rules.transitive):
-            # One composition step per round (a path cannot cross graphs); the rounds repeat to a fixpoint.
-            run(f"INSERT {{ GRAPH {g} {{ ?s <{p}> ?o }} }} WHERE {{ GRAPH ?a {{ ?s <{p}> ?m }} GRAPH ?b {{ ?m <{p}> ?o }} }}")
-    each(rules.domains, "?s a <{v}> .", "?s <{k}> ?o")
-    each(rules.ranges, "?o a <{v}> .", "?s <{k}> ?o", objects_only=True)
-    each(rules.superclasses, "?s a <{v}> .", "?s a <{k}>")
-    # Keep the inferred graph to what no asserted graph already says.
-    run(f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
-        f"GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != {g}) }}")
-    return size()
+    def apply_chains(p: str, source: str = "?src") -> None:
+        for q, rev in sorted(chains.get(p, ())):
+            derive(f"?o <{q}> ?s ." if rev else f"?s <{q}> ?o .", f"?s <{p}> ?o", source, objects_only=rev)
+
+    for p in sorted(chains):
+        apply_chains(p)
+    for p in sorted(rules.transitive):
+        # One composition step per round (a path cannot cross graphs), until nothing is new; then
+        # the new edges get their own chains (an inverse of the transitive property, say).
+        before = -1
+        while before != (before := count(p)):
+            derive(f"?s <{p}> ?o .", f"?s <{p}> ?m . GRAPH ?b {{ ?m <{p}> ?o }}", "?a")
+        apply_chains(p, g)
+    for p, classes in sorted(rules.domains.items()):
+        for c in sorted(classes):
+            derive(f"?s a <{c}> .", f"?s <{p}> ?o")
+    for p, classes in sorted(rules.ranges.items()):
+        for c in sorted(classes):
+            derive(f"?o a <{c}> .", f"?s <{p}> ?o", objects_only=True)
+    for c, sups in sorted(rules.superclasses.items()):
+        for sup in sorted(sups):
+            derive(f"?s a <{sup}> .", f"?s a <{c}>")
+    q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}"
+    return int(next(iter(store.query(q)))["n"].value)
