@@ -62,8 +62,15 @@ def area_slug(area: dict) -> str:
     return slug(area["name"])
 
 
-def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | None = None) -> Dataset:
-    """Adds the report's named graph to ds. text is the stored report text the spans quote."""
+def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | None = None,
+               tagger=None) -> Dataset:
+    """Adds the report's named graph to ds. text is the stored report text the spans quote.
+
+    Every finding, recommendation and good-practice item is tagged with its themes (tagger: a
+    graph_builder.themes.Tagger; by default the project thesaurus's)."""
+    if tagger is None:
+        from .themes import default_tagger  # imported here: themes imports this module
+        tagger = default_tagger(base.rstrip("/"))
     m = Minter(base)
     insp = m.insp
     ds = ds if ds is not None else Dataset(default_union=True)
@@ -99,6 +106,10 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
     g.add((text_iri, insp.sha256, Literal(r["sha256"], datatype=XSD.hexBinary)))
     g.add((text_iri, insp.content, Literal(text)))
     g.add((rep, insp.hasText, text_iri))
+
+    def themes(subject: URIRef, text: str, area_iri: URIRef | None) -> None:
+        for t in tagger.tag_item(text, str(area_iri) if area_iri is not None else None):
+            g.add((subject, insp.theme, URIRef(t)))
 
     def span(subject: URIRef, loc: dict, k: int = 1) -> None:
         sp = URIRef(f"{subject}/span/{k}")
@@ -148,6 +159,7 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
         g.add((s, insp.ordinal, Literal(fnd["ordinal"], datatype=XSD.integer)))
         if fnd.get("topic"):
             g.add((s, insp.topic, Literal(fnd["topic"])))
+        themes(s, fnd["text"], area_iri)
         span(s, fnd["location"])
 
     for rec in model["recommendations"]:
@@ -159,6 +171,7 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
             g.add((s, insp.ordinal, Literal(rec["number"], datatype=XSD.integer)))
         if rec["area"] in areas:
             g.add((s, insp.assessmentArea, areas[rec["area"]][1]))
+        themes(s, rec["text"], areas[rec["area"]][1] if rec["area"] in areas else None)
         if rec.get("deadline"):
             g.add((s, insp.deadline, Literal(rec["deadline"])))
         addr = rec.get("addresses")
@@ -172,7 +185,9 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
         s = m.u("id", "good-practice", fid, prog, str(n))
         _statement(g, insp, s, insp.GoodPracticeExample, rep, force, prog_iri=m.programme(prog))
         g.add((s, DCTERMS.title, Literal(gp["title"])))
-        g.add((s, insp.text, Literal(" ".join(gp[k] for k in ("title", "problem", "solution", "outcome") if gp.get(k)))))
+        gp_text = " ".join(gp[k] for k in ("title", "problem", "solution", "outcome") if gp.get(k))
+        g.add((s, insp.text, Literal(gp_text)))
+        themes(s, gp_text, areas[gp["area"]][1] if gp.get("area") in areas else None)
         for key in ("problem", "solution", "outcome"):
             if gp.get(key):
                 g.add((s, insp[key], Literal(gp[key])))

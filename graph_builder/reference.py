@@ -20,10 +20,11 @@ SCHEMA = Namespace("https://schema.org/")
 ONS_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
 WIKIDATA = "http://www.wikidata.org/entity/"
 ONTOLOGY_FILE = "inspection.ttl"
-REFERENCE_FILES = ("scales-and-programmes.ttl", "frameworks.ttl")
+REFERENCE_FILES = ("scales-and-programmes.ttl", "frameworks.ttl", "themes.ttl")
 
 
-def _load(path: Path, base: str) -> Graph:
+def load_turtle(path: Path, base: str) -> Graph:
+    """A hand-written Turtle file of the project, with its IRIs moved under base."""
     g = Graph()
     try:
         g.parse(path, format="turtle")
@@ -52,13 +53,13 @@ def rebase(g: Graph, base: str) -> Graph:
 
 
 def ontology_graph(base: str = DEFAULT_BASE) -> Graph:
-    return _load(project_dir("ontology") / ONTOLOGY_FILE, base)
+    return load_turtle(project_dir("ontology") / ONTOLOGY_FILE, base)
 
 
 def reference_graph(base: str = DEFAULT_BASE) -> Graph:
     g = Graph()
     for name in REFERENCE_FILES:
-        g += _load(project_dir("ontology") / name, base)
+        g += load_turtle(project_dir("ontology") / name, base)
     g += forces_graph(base)
     return g
 

@@ -8,15 +8,22 @@ threshold, not with the square of the number of statements.
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .mapping import DEFAULT_BASE, Minter, area_slug
 
 METHOD = "tfidf-char5-cosine-v1"
 THRESHOLD = 0.15
+# Exact search costs more than all pairs once n-gram vectors meet a threshold this low; above
+# EXACT_LIMIT statements candidates come from each vector's TOP_K heaviest features instead
+# (95% of the exact links on the corpus; docs/similarity.md).
+EXACT_LIMIT = 5000
+TOP_K = 80
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,6 @@ def statements_from_model(model: dict, base: str = DEFAULT_BASE) -> list[Stateme
         # Unnumbered recommendations are keyed by a text hash in mapping.py; keep in step.
         num = r["number"]
         if num is None:
-            import hashlib
             num = hashlib.sha256(r["text"].encode()).hexdigest()[:8]
         iri = m.u("id", "recommendation", fid, prog, str(num))
         out.append(Statement(str(iri), report, force, prog, year, "recommendation", r["text"]))
@@ -81,7 +87,7 @@ SYNONYMS = {
     "ocu": "bcu", "ocus": "bcu", "division": "bcu", "divisions": "bcu", "divisional": "bcu",
     "wmc": "", "wmp": "",
 }
-STOP = frozenset("""
+_STOP_WORDS = """
 a about above across after again against all also although an and any are as at be been before
 being between both but by can could currently did do does done during each either for from further
 had has have having he her here his how however i if in into is it its itself may might more most
@@ -95,7 +101,8 @@ improve improvement need process approach system staff officer develop developme
 level issue area consistent consistently inconsistent effective effectively also time provide
 support review requirement required appropriate arrangement practice current recognise recognised
 particular particularly ongoing able order
-""".split())
+"""
+STOP = frozenset(_STOP_WORDS.split())
 _SYN = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(SYNONYMS, key=len, reverse=True))
                   + r")\b")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -135,7 +142,7 @@ def features(text: str, words: bool = False, bigrams: bool = False, chars: int =
     toks = tokens(text, normalise)
     f = Counter(toks) if words else Counter()
     if bigrams:
-        f.update(f"{a} {b}" for a, b in zip(toks, toks[1:]))
+        f.update(f"{a} {b}" for a, b in pairwise(toks))
     if chars:
         joined = " ".join(toks)
         f.update(f"#{joined[i:i + chars]}" for i in range(len(joined) - chars + 1))
@@ -165,30 +172,41 @@ def vectors(bags: list[Counter], bm25: bool = False) -> list[dict[str, float]]:
     return out
 
 
-def similar_pairs(vecs: list[dict[str, float]], groups: list[str], min_score: float):
+def similar_pairs(vecs: list[dict[str, float]], groups: list, min_score: float,
+                  top: int | None = None):
     """Yields (i, j, cosine) with i < j, groups[i] != groups[j] and cosine >= min_score.
 
-    Prefix filtering (Bayardo et al., WWW 2007): a vector's features are taken most-common first,
-    and only the features after the point where those taken so far could add up to min_score
-    against anything are indexed. A pair reaching min_score must then share an indexed feature of
-    one side, so the most common terms never produce candidate lists.
+    top=None is exact: prefix filtering (Bayardo et al., WWW 2007) indexes a vector's features
+    only after the point, taking the commonest first, where those taken could add up to
+    min_score against anything (bound: the lesser of sum(w * max weight) and the prefix's L2
+    norm); a pair reaching min_score then shares an indexed feature of one side.
+    top=k is approximate: candidates are pairs sharing one of each side's k heaviest features,
+    so a posting list holds only the vectors a feature is among the heaviest in; every candidate
+    is then scored exactly. docs/similarity.md gives what it misses on the corpus.
     """
-    df = Counter(t for v in vecs for t in v)
-    maxw: dict[str, float] = defaultdict(float)
-    for v in vecs:
-        for t, w in v.items():
-            if w > maxw[t]:
-                maxw[t] = w
     index: dict[str, list[int]] = defaultdict(list)
-    for i, v in enumerate(vecs):
-        bound = 0.0
-        for t in sorted(v, key=lambda t: (-df[t], t)):
-            bound += v[t] * maxw[t]
-            if bound >= min_score:
+    if top is None:
+        df = Counter(t for v in vecs for t in v)
+        maxw: dict[str, float] = defaultdict(float)
+        for v in vecs:
+            for t, w in v.items():
+                maxw[t] = max(maxw[t], w)
+        for i, v in enumerate(vecs):
+            linear = square = 0.0
+            for t in sorted(v, key=lambda t: (-df[t], t)):
+                linear += v[t] * maxw[t]
+                square += v[t] * v[t]
+                if min(linear, math.sqrt(square)) >= min_score:
+                    index[t].append(i)
+        keys = [v.keys() for v in vecs]
+    else:
+        keys = [sorted(v, key=lambda t: (-v[t], t))[:top] for v in vecs]
+        for i, ks in enumerate(keys):
+            for t in ks:
                 index[t].append(i)
     for j, v in enumerate(vecs):
         cands = set()
-        for t in v:
+        for t in keys[j]:
             for i in index.get(t, ()):
                 if i < j and groups[i] != groups[j]:
                     cands.add(i)
@@ -200,12 +218,19 @@ def similar_pairs(vecs: list[dict[str, float]], groups: list[str], min_score: fl
                 yield i, j, s
 
 
-def score_pairs(statements: list[Statement], min_score: float = THRESHOLD) -> list[Link]:
-    """Links between statements of different reports scoring at least min_score, sorted."""
+def score_pairs(statements: list[Statement], min_score: float = THRESHOLD,
+                top: int | None = -1) -> list[Link]:
+    """Links between statements of different reports scoring at least min_score, sorted.
+
+    top: None for exact search, k for candidates from each side's k heaviest features; the
+    default picks exact up to EXACT_LIMIT statements and TOP_K beyond.
+    """
+    if top == -1:
+        top = None if len(statements) <= EXACT_LIMIT else TOP_K
     vecs = vectors([features(s.text) for s in statements])
     groups = [s.report for s in statements]
     links = []
-    for i, j, s in similar_pairs(vecs, groups, min_score):
+    for i, j, s in similar_pairs(vecs, groups, min_score, top):
         a, b = sorted((statements[i].iri, statements[j].iri))
         score = round(min(s, 1.0), 4)
         if score >= min_score:

@@ -17,7 +17,7 @@ from .mapping import DEFAULT_BASE, Minter
 from .oxrdf import term_from_ox, to_ox
 from .oxrdf import term_to_ox as to_ox_term
 from .paths import project_dir
-from .reference import rebase
+from .reference import load_turtle
 from .shacl_parallel import validate_core
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -55,13 +55,7 @@ class Validation:
 
 
 def shapes_graph(base: str = DEFAULT_BASE) -> Graph:
-    path = project_dir("shapes") / SHAPES_FILE
-    g = Graph()
-    try:
-        g.parse(path, format="turtle")
-    except Exception as exc:
-        raise HmicKgError(f"{path}: not valid Turtle: {exc}") from exc
-    return rebase(g, base)
+    return load_turtle(project_dir("shapes") / SHAPES_FILE, base)
 
 
 def validate(data: Graph, base: str = DEFAULT_BASE, sources: dict[str, str] | None = None,

@@ -19,6 +19,9 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 G = f"<{B}/graph/report/west-mercia/inspection-2007>"
 J = f"<{B}/data/judgement/inspection-2007/west-mercia/neighbourhood-policing>"
 S1 = f"<{B}/id/finding/west-mercia/inspection-2007/neighbourhood-policing/strength/1>"
+# A second finding of the same report: a link between the two is within one report, a follow-up
+# between them is not later.
+S2 = f"<{B}/id/finding/west-mercia/inspection-2007/neighbourhood-policing/strength/2>"
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +71,21 @@ BREAKS = [
         WHERE {{ GRAPH {G} {{ ?c insp:forceCount ?n }} FILTER (STRENDS(STR(?c), "neighbourhood-policing/poor")) }}"""),
     ("shapes:FindingKind", f"""INSERT DATA {{ GRAPH {G} {{ {S1} a insp:AreaForImprovement }} }}"""),
     ("shapes:Finding", f"""DELETE WHERE {{ GRAPH {G} {{ {S1} insp:text ?t }} }}"""),
+    ("shapes:Finding", f"""DELETE WHERE {{ GRAPH {G} {{ {S1} insp:theme ?t }} }}"""),
+    ("shapes:Theme", f"""INSERT DATA {{ GRAPH {G} {{ <{B}/def/theme/nothing-at-all> a insp:Theme ;
+        skos:prefLabel "Nothing at all"@en ; skos:inScheme <{B}/def/theme> }} }}"""),
+    ("shapes:SimilarityLink", f"""INSERT DATA {{ GRAPH {G} {{ <{B}/data/similarity/test-v1/0123456789abcdef> a insp:SimilarityLink ;
+        insp:linkSource {S1} ; insp:linkTarget {S2} ; insp:similarityScore 1.5 ;
+        insp:similarityMethod <{B}/def/similarity-method/test-v1> ;
+        <http://www.w3.org/ns/prov#wasGeneratedBy> <{B}/id/run/similarity/test-v1> }} }}"""),
+    ("shapes:LinkOrder", f"""INSERT DATA {{ GRAPH {G} {{ <{B}/data/similarity/test-v1/0123456789abcdef> a insp:SimilarityLink ;
+        insp:linkSource {S1} ; insp:linkTarget {S2} ; insp:similarityScore 0.5 ;
+        insp:similarityMethod <{B}/def/similarity-method/test-v1> ;
+        <http://www.w3.org/ns/prov#wasGeneratedBy> <{B}/id/run/similarity/test-v1> }} }}"""),
+    ("shapes:FollowUp", f"""INSERT DATA {{ GRAPH {G} {{ <{B}/data/follow-up/0123456789abcdef> a insp:FollowUp ;
+        insp:followUpOf {S1} }} }}"""),
+    ("shapes:FollowUpSameForceLater", f"""INSERT DATA {{ GRAPH {G} {{ <{B}/data/follow-up/0123456789abcdef> a insp:FollowUp ;
+        insp:followUpOf {S1} ; insp:followUpBy {S2} }} }}"""),
     ("shapes:SpanSelectors", f"""DELETE {{ GRAPH {G} {{ ?q a oa:TextQuoteSelector }} }} INSERT {{ GRAPH {G} {{ ?q a oa:TextPositionSelector }} }}
         WHERE {{ GRAPH {G} {{ ?q a oa:TextQuoteSelector }} FILTER (?q = <{S1[1:-1]}/span/1/quote>) }}"""),
     ("shapes:Recommendation", f"""INSERT DATA {{ GRAPH {G} {{ <{B}/id/recommendation/west-mercia/inspection-2007/1> a insp:Recommendation ;
