@@ -17,7 +17,7 @@ from .catalogue import load_catalogue
 from .config import Settings
 from .dataset import open_dataset
 from .pool import WorkerPool
-from .routes import catalogue, downloads, health, linked_data, pages, sparql
+from .routes import catalogue, downloads, health, linked_data, pages, sparql, themes
 from .state import ServiceState
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -56,7 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
                            allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
                            expose_headers=["X-Result-Rows", "X-Cache"], max_age=3600)
     app.add_middleware(pages.SecurityHeaders)
-    for module in (health, sparql, catalogue, downloads, pages, linked_data):
+    for module in (health, sparql, catalogue, downloads, pages, themes, linked_data):
         app.include_router(module.router)
     app.mount("/assets", StaticFiles(directory=STATIC / "assets"), name="assets")
     if SWAGGER_DIST.is_dir():
