@@ -55,3 +55,25 @@ def test_glossary_lookup(client):
     # Cheshire l.1759 and West Mercia l.934: "ViSOR Violent and Sex Offenders Register".
     got = rows(client, "glossary", abbreviation="visor")
     assert {r["expansion"].lower().replace("'", "") for r in got} == {"violent and sex offenders register"}
+
+
+def test_recurring_themes_across_forces(client):
+    got = rows(client, "recurring-themes")
+    themes = {}
+    for r in got:
+        themes.setdefault(r["theme"].rsplit("/", 1)[1], set()).add(r["forceLabel"])
+    # Neighbourhood policing areas for improvement in both 2007 reports (Cheshire l.554, West Mercia).
+    assert {"Cheshire Constabulary", "West Mercia Police"} <= themes["neighbourhood-policing"]
+    # Bail and released-under-investigation is raised as a problem only by West Mercia 2018
+    # (l.32, l.72); the 2006 and 2007 mentions of bail (WM l.302, WMid l.701) are strengths.
+    assert "bail-and-released-under-investigation" not in themes
+    assert all(len(forces) >= 2 for forces in themes.values())
+    three = {t for t, f in themes.items() if len(f) >= 3}
+    assert {r["theme"].rsplit("/", 1)[1] for r in rows(client, "recurring-themes", min_forces="3")} == three
+
+
+def test_good_practice_on_missing_persons(client):
+    # Cheshire 2007 good practice "'Talk, Don't Walk' - tackling the issue of young runaways".
+    got = rows(client, "good-practice-on-theme", theme=f"{B}/def/theme/missing-persons")
+    assert [(r["forceLabel"], r["year"]) for r in got] == [("Cheshire Constabulary", "2007")]
+    assert "young runaways" in got[0]["title"]
