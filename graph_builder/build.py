@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +24,12 @@ from .errors import HmicKgError, ReportError
 from .exports import write_exports
 from .extract import parse_source
 from .extract.source import read_source
+from .links import links_graph, recurring_issues
 from .mapping import DEFAULT_BASE, Minter, canonicalise_glossary, map_report
 from .oxrdf import from_ox, to_ox
 from .reasoning import compile_rules, materialise
 from .reference import ontology_graph, reference_graph
-from .validation import Validation, validate
+from .validation import Validation, shape_data, shapes_graph, validate
 
 REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 Progress = Callable[[str, int, int], None]
@@ -90,6 +92,8 @@ def assemble(parsed: list[Parsed], base: str, store: ox.Store, synthetic: set[st
     report_graphs = sorted({q[3] for q in ds.quads((None, None, None, None))
                             if q[3] is not None and str(q[3]).startswith(m.u("graph", "report"))})
     store.extend(to_ox(q) for q in ds.quads((None, None, None, None)) if q[3] is not None)
+    _, links, followups, citations = recurring_issues([p.model for p in parsed], base)
+    store.extend(to_ox((s, p, o, m.graph("links"))) for s, p, o in links_graph(links, followups, citations, base))
     store.extend(to_ox((s, p, o, m.graph("reference"))) for s, p, o in reference_graph(base))
     onto = ontology_graph(base)
     rules = compile_rules(onto)
@@ -98,7 +102,8 @@ def assemble(parsed: list[Parsed], base: str, store: ox.Store, synthetic: set[st
     n = materialise(store, rules, inf_graph)
     store.extend(to_ox((s, p, o, inf_graph)) for s, p, o in rules.tbox)
     store.extend(to_ox((s, p, o, m.graph("ontology"))) for s, p, o in onto)
-    return {"report_graphs": report_graphs, "inferred": n + len(rules.tbox)}
+    return {"report_graphs": report_graphs, "inferred": n + len(rules.tbox),
+            "similarity_links": len(links), "follow_ups": len(followups)}
 
 
 def hoist_shared(ds: Dataset, m: Minter) -> None:
@@ -151,11 +156,6 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
         t = lap("map+reason", t)
         sources = {str(Minter(base).report(p.model["force"]["id"], p.model["report"]["programme"])): str(p.path)
                    for p in parsed}
-        union = union_graph(store)
-        result = validate(union, base, sources, store=store)
-        t = lap("validate", t)
-        if not result.conforms:
-            raise InvalidDataset(result)
         desc = description_graph(store, base, parsed, __version__)
         dgraph = ox.NamedNode(str(Minter(base).graph("description")))
         store.extend(to_ox((s, p, o, dgraph)) for s, p, o in desc)
@@ -164,15 +164,24 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
         texts.mkdir()
         for p in parsed:
             (texts / f"{p.model['report']['sha256']}.txt").write_text(p.text, encoding="utf-8")
-        counts = write_exports(store, work / "exports", base, result.report)
-        t = lap("write", t)
+        # The exports are written while validation runs (the store is complete and no longer
+        # changes); a dataset that then fails validation is thrown away with the whole work dir.
+        with ThreadPoolExecutor(1) as pool:
+            exporting = pool.submit(write_exports, store, work / "exports", base)
+            result = validate(shape_data(store, shapes_graph(base)), base, sources, store=store)
+            counts = exporting.result()
+        t = lap("validate+write", t)
+        if not result.conforms:
+            raise InvalidDataset(result)
+        result.report.serialize(work / "exports" / "validation.ttl", format="turtle")
         record = {
             "base": base, "tool_version": __version__,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "reports": [{"file": p.path.name, "force": p.model["force"]["id"],
                          "programme": p.model["report"]["programme"], "sha256": p.model["report"]["sha256"]}
                         for p in parsed],
-            "counts": counts, "inferred_triples": info["inferred"], "timings_s": timings,
+            "counts": {**counts, "similarity_links": info["similarity_links"], "follow_ups": info["follow_ups"]},
+            "inferred_triples": info["inferred"], "timings_s": timings,
             "warnings": [{"file": p.path.name, **w} for p in parsed for w in p.model["warnings"]],
             "validation": {"conforms": True, "warnings": len(result.problems) - len(result.violations)},
         }

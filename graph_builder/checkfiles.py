@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .build import union_graph
 from .errors import HmicKgError, ReportError
 from .mapping import DEFAULT_BASE, Minter
 from .oxrdf import to_ox
 from .reasoning import compile_rules, materialise
 from .reference import ontology_graph, reference_graph
-from .validation import Validation, validate
+from .validation import Validation, shape_data, shapes_graph, validate
 
 FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
            ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
@@ -57,4 +56,4 @@ def validate_store(store: ox.Store, base: str = DEFAULT_BASE, sources: dict[str,
     materialise(store, compile_rules(onto), ox.NamedNode(str(m.graph("inferred"))))
     gn = ox.NamedNode(str(m.graph("ontology")))
     store.extend(to_ox((s, p, o, gn)) for s, p, o in onto)
-    return validate(union_graph(store), base, sources or {}, store=store)
+    return validate(shape_data(store, shapes_graph(base)), base, sources or {}, store=store)

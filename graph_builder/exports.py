@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from .exports_prefixes import prefixes_for
 from .mapping import Minter
@@ -64,7 +63,7 @@ def graph_file_name(graph_iri: str, base: str) -> str:
     return rest.replace("/", "-") + ".ttl"
 
 
-def write_exports(store: ox.Store, out: Path, base: str, validation_report: Graph) -> dict:
+def write_exports(store: ox.Store, out: Path, base: str) -> dict:
     out.mkdir(parents=True)
     (out / "graphs").mkdir()
     (out / "csv").mkdir()
@@ -92,6 +91,5 @@ def write_exports(store: ox.Store, out: Path, base: str, validation_report: Grap
                 w.writerow(["" if sol[c] is None else sol[c].value for c in cols])
                 n += 1
         counts[name] = n
-    validation_report.serialize(out / "validation.ttl", format="turtle")
     (out / "ontology.html").write_text(ontology_html(ontology_graph(base)), encoding="utf-8")
     return counts

@@ -84,6 +84,22 @@ def validate(data: Graph, base: str = DEFAULT_BASE, sources: dict[str, str] | No
     return Validation(conforms=conforms, report=report, problems=problems)
 
 
+def shape_data(store: ox.Store, shapes: Graph) -> Graph:
+    """The part of the store pySHACL's Core shapes can look at: triples whose predicate a shape
+    names (paths, targets, comparisons), rdf:type and rdfs:subClassOf (sh:class). Converting every
+    triple into rdflib cost more than the validation itself; the rest (inverse links, labels
+    nobody constrains, the dataset description) cannot change a Core result."""
+    preds = {RDF.type, URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf")}
+    for p in (SH.path, SH.targetObjectsOf, SH.targetSubjectsOf, SH.lessThan, SH.lessThanOrEquals,
+              SH.equals, SH.disjoint):
+        preds |= {o for o in shapes.objects(None, p) if isinstance(o, URIRef)}
+    g = Graph()
+    for pred in sorted(preds):
+        for q in store.quads_for_pattern(None, ox.NamedNode(str(pred)), None, None):
+            g.add((term_from_ox(q.subject), pred, term_from_ox(q.object)))
+    return g
+
+
 def split_shapes(shapes: Graph, base: str) -> tuple[Graph, list]:
     singleton = URIRef(f"{base.rstrip('/')}/def/inspection")
     global_shapes = [sh for sh in shapes.subjects(SH.targetNode, singleton)

@@ -77,3 +77,38 @@ def test_good_practice_on_missing_persons(client):
     got = rows(client, "good-practice-on-theme", theme=f"{B}/def/theme/missing-persons")
     assert [(r["forceLabel"], r["year"]) for r in got] == [("Cheshire Constabulary", "2007")]
     assert "young runaways" in got[0]["title"]
+
+
+def test_same_force_follow_ups_west_mercia_2007_to_2018(client):
+    # Read in both reports: 2018 Q3 AFI "review the MARAC referral process" takes up 2007 DV work in
+    # progress "MARACs have been introduced in Shropshire ... replicate ... throughout"; 2018 Q3 AFI
+    # "implement the mental health crisis care concordat" takes up 2007 "responsibility for dealing
+    # with mental health issues ... is inconsistent across divisions".
+    got = rows(client, "same-force-follow-ups", force=f"{B}/id/force/west-mercia")
+    pairs = {(r["earlier"].split("/inspection-2007/")[1], r["later"].split("/peel-2018/")[1]) for r in got}
+    assert pairs == {
+        ("protecting-vulnerable-people-domestic-violence/work-in-progress/1", "effectiveness-q3/area-for-improvement/3"),
+        ("protecting-vulnerable-people-overview/work-in-progress/8", "effectiveness-q3/area-for-improvement/5")}
+    assert {(r["earlierYear"], r["laterYear"]) for r in got} == {("2007", "2018")}
+
+
+def test_recommendation_follow_ups_say_when_there_is_no_later_report(client):
+    # Cheshire 2007's three recommendations and West Mercia 2018's seven: no later report of
+    # either force is in the corpus, so none can have come back yet.
+    got = rows(client, "recommendation-follow-ups")
+    assert len(got) == 10
+    assert {(r["forceLabel"], r["year"], r["laterReports"], r["raisedAgainIn"]) for r in got} == {
+        ("Cheshire Constabulary", "2007", "0", ""), ("West Mercia Police", "2018", "0", "")}
+
+
+def test_similar_findings_for_cheshire_community_intelligence(client):
+    # Cheshire 2007 recommendation 2, "drive the development of community intelligence": the two
+    # statements of other reports on the same issue are West Midlands 2006 "scope to further enhance
+    # the effective use of community intelligence" and West Mercia 2007's community intelligence project.
+    got = rows(client, "similar-findings", statement=f"{B}/id/recommendation/cheshire/inspection-2007/2")
+    top = {r["other"].split("/id/finding/")[1] for r in got[:2]}
+    assert top == {"west-midlands/baseline-2006/tackling-serious-and-organised-criminality/area-for-improvement/2",
+                   "west-mercia/inspection-2007/neighbourhood-policing/work-in-progress/1"}
+    assert all("community intelligence" in r["quote"].lower() for r in got[:2])
+    assert {r["method"] for r in got} == {"tfidf-char5-cosine-v1"}
+    assert [float(r["score"]) for r in got] == sorted((float(r["score"]) for r in got), reverse=True)

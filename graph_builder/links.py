@@ -1,0 +1,93 @@
+"""Recurring issues as RDF: similarity links between statements of different reports, and
+follow-ups from a later report of a force to an earlier one, all in the links graph.
+
+Each link is a node (modelling.md 2.7): both ends, a score, the method and the run that made it,
+plus the plain `insp:similarTo` shortcut for links at or above the published threshold.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, SKOS, XSD
+
+from .extract.frameworks import slug
+from .followups import FOLLOWUP_METHOD, FollowUp, find_followups
+from .mapping import Minter
+from .similarity import METHOD, THRESHOLD, Link, Statement, score_pairs, statements_from_model
+
+# The programme a prior-grade citation names, by (programme word, year), when that programme is
+# one the graph can hold.
+CITED_PROGRAMMES = {("baseline", 2006): "baseline-2006", ("baseline", 2005): "baseline-2006"}
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def cited_judgements(models: list[dict], base: str) -> list[tuple[str, str]]:
+    """(citation IRI, judgement IRI) for each prior-grade citation whose judgement is in the graph:
+    same force, the cited programme, and an area whose name the citation states."""
+    m = Minter(base)
+    judgements = set()
+    for model in models:
+        prog, fid = model["report"]["programme"], model["force"]["id"]
+        for a in model["areas"]:
+            judgements.add(str(m.u("data", "judgement", prog, fid, slug(a["name"]))))
+    out = []
+    for model in models:
+        fid, prog = model["force"]["id"], model["report"]["programme"]
+        for n, cite in enumerate(model.get("prior_grades", []), 1):
+            cited = CITED_PROGRAMMES.get((cite.get("programme") or "baseline", cite.get("year")))
+            if not cited or not cite.get("area") or cited == prog:
+                continue
+            j = str(m.u("data", "judgement", cited, fid, slug(cite["area"])))
+            if j in judgements:
+                out.append((str(m.u("id", "prior-grade", fid, prog, str(n))), j))
+    return out
+
+
+def recurring_issues(models: list[dict], base: str) -> tuple[list[Statement], list[Link], list[FollowUp], list]:
+    stmts = [s for model in models for s in statements_from_model(model, base)]
+    links = score_pairs(stmts)
+    citations = cited_judgements(models, base)
+    return stmts, links, find_followups(stmts, links, citations), citations
+
+
+def links_graph(links: list[Link], followups: list[FollowUp], citations: list, base: str) -> Graph:
+    m = Minter(base)
+    insp = m.insp
+    g = Graph()
+    method, run = m.u("def", "similarity-method", METHOD), m.u("id", "run", "similarity", METHOD)
+    g.add((method, RDF.type, SKOS.Concept))
+    g.add((method, SKOS.prefLabel, Literal(METHOD)))
+    g.add((method, SKOS.definition, Literal(
+        "Cosine similarity of TF-IDF vectors of character 5-grams of normalised statement text "
+        "(docs/similarity.md); links at or above the published threshold are kept.", lang="en")))
+    g.add((method, insp.threshold, Literal(str(THRESHOLD), datatype=XSD.decimal)))
+    g.add((run, RDF.type, PROV.Activity))
+    g.add((run, PROV.used, method))
+    for link in links:
+        node = m.u("data", "similarity", METHOD, _key(link.source, link.target))
+        a, b = URIRef(link.source), URIRef(link.target)
+        g.add((node, RDF.type, insp.SimilarityLink))
+        g.add((node, insp.linkSource, a))
+        g.add((node, insp.linkTarget, b))
+        g.add((node, insp.similarityScore, Literal(f"{link.score:.4f}", datatype=XSD.decimal)))
+        g.add((node, insp.similarityMethod, method))
+        g.add((node, PROV.wasGeneratedBy, run))
+        if link.score >= THRESHOLD:
+            g.add((a, insp.similarTo, b))
+    fu_run = m.u("id", "run", "follow-up", FOLLOWUP_METHOD)
+    g.add((fu_run, RDF.type, PROV.Activity))
+    for f in followups:
+        node = m.u("data", "follow-up", _key(f.later, f.earlier))
+        g.add((node, RDF.type, insp.FollowUp))
+        g.add((node, insp.followUpOf, URIRef(f.earlier)))
+        g.add((node, insp.followUpBy, URIRef(f.later)))
+        g.add((node, insp.similarityScore, Literal(f"{f.score:.4f}", datatype=XSD.decimal)))
+        g.add((node, insp.basis, Literal(f.basis)))
+        g.add((node, PROV.wasGeneratedBy, fu_run))
+    for citation, judgement in citations:
+        g.add((URIRef(citation), insp.citedJudgement, URIRef(judgement)))
+    return g
