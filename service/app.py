@@ -29,7 +29,7 @@ def create_app(settings: Settings) -> FastAPI:
     dataset = open_dataset(settings.data_dir)
     queries_dir = settings.queries_dir or project_dir("queries")
     state = ServiceState(settings=settings, dataset=dataset,
-                         catalogue=load_catalogue(Path(queries_dir), dataset.graphs),
+                         catalogue=load_catalogue(Path(queries_dir), dataset.graphs, dataset.base),
                          cache=ResultCache(settings.cache_entries, settings.cache_bytes,
                                            settings.cache))
 

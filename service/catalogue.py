@@ -6,10 +6,12 @@ values, placed first in the WHERE group; the client's text never becomes query t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode
+
+from graph_builder.mapping import DEFAULT_BASE
 
 from .sparql_guard import QueryRefused, check, unescape, where_group_start
 
@@ -116,12 +118,17 @@ def load_query(path: Path, allowed_graphs: frozenset[str] = frozenset()) -> Cata
                           form=info.form, path=path)
 
 
-def load_catalogue(directory: Path, allowed_graphs: frozenset[str] = frozenset()) -> dict[str, CatalogueQuery]:
+def load_catalogue(directory: Path, allowed_graphs: frozenset[str] = frozenset(),
+                   base: str = DEFAULT_BASE) -> dict[str, CatalogueQuery]:
+    """The catalogue, its queries' IRIs moved to the dataset's base: the files are written against
+    the default base, as the ontology files are."""
     if not directory.is_dir():
         return {}
     out = {}
     for path in sorted(directory.glob("*.rq")):
         q = load_query(path, allowed_graphs)
+        if base.rstrip("/") != DEFAULT_BASE:
+            q = replace(q, text=q.text.replace(DEFAULT_BASE + "/", base.rstrip("/") + "/"))
         out[q.name] = q
     return out
 

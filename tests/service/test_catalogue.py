@@ -133,3 +133,11 @@ def test_injection_attempt_in_a_string_parameter_finds_nothing(client):
 def test_catalogue_is_in_openapi(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert "/queries" in paths and "/queries/{name}" in paths and "/sparql" in paths
+
+
+def test_catalogue_follows_the_dataset_base(queries_dir):
+    # The .rq files name the default base; a dataset built with --base must still be queryable.
+    cat = load_catalogue(queries_dir, base="http://data.example.org/police")
+    text = cat["force-judgements"].text
+    assert "<http://data.example.org/police/def/inspection/>" in text
+    assert "w3id.org/hmic-kg" not in text

@@ -112,3 +112,11 @@ def test_similar_findings_for_cheshire_community_intelligence(client):
     assert all("community intelligence" in r["quote"].lower() for r in got[:2])
     assert {r["method"] for r in got} == {"tfidf-char5-cosine-v1"}
     assert [float(r["score"]) for r in got] == sorted((float(r["score"]) for r in got), reverse=True)
+
+
+def test_force_judgements_in_year_order(client):
+    # West Mercia: six graded 2007 areas (l.243-808), then PEEL 2018 Q1 Good, Q2 Requires
+    # improvement, Q4 Good (Q3's grade is not printed in this text; Q5 is ungraded).
+    got = rows(client, "force-judgements", force=f"{B}/id/force/west-mercia")
+    assert [r["year"] for r in got] == ["2007"] * 6 + ["2018"] * 3
+    assert [r["gradeLabel"] for r in got[6:]] == ["Good", "Requires improvement", "Good"]
