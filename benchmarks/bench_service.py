@@ -205,6 +205,7 @@ def main() -> None:
     print(f"\nload: {'wrk' if use_wrk else 'httpx'}; {args.duration:g} s per cell; hmic-kg workers: "
           f"{workers}; machine: {os.cpu_count()} CPUs\n")
     print("| server | query | concurrency | req/s | p50 ms | p99 ms | errors |")
+    # 0.0 req/s: not one request completed within the measurement (wrk's timeout is 60 s).
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
     for kind, qname, c, r in rows:
         print(f"| {kind} | {qname} | {c} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} | "
@@ -217,7 +218,11 @@ def main() -> None:
                 parts = []
                 for other in ("rdflib-endpoint", "bare"):
                     if (ours, qname, c) in by and (other, qname, c) in by:
-                        parts.append(f"{by[(ours, qname, c)] / by[(other, qname, c)]:.2f}x {other}")
+                        if by[(other, qname, c)] == 0:
+                            # The other server finished no request within the whole measurement.
+                            parts.append(f"> {by[(ours, qname, c)] * args.duration:.0f}x {other} (none answered)")
+                        else:
+                            parts.append(f"{by[(ours, qname, c)] / by[(other, qname, c)]:.2f}x {other}")
                 if parts:
                     print(f"{qname} c={c}: {ours} = " + ", ".join(parts))
 
