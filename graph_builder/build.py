@@ -5,6 +5,7 @@ when the dataset conforms to the shapes, so a failed build never touches the las
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -186,13 +187,23 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
             "validation": {"conforms": True, "warnings": len(result.problems) - len(result.violations)},
         }
         (work / "build.json").write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
-        del store  # the store's lock must be released before the directory moves
+        del store  # the store must be closed (its last reference gone) before the directory moves
+        gc.collect()
+        _check_store(work / "store", counts["quads"])
         _swap(work, out)
         record["timings_s"]["total"] = round(time.perf_counter() - t0, 3)
         return record
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+
+
+def _check_store(path: Path, quads: int) -> None:
+    """The written store reopens and holds what was exported, before it replaces anything."""
+    found = len(ox.Store.read_only(str(path)))
+    if found != quads:
+        raise HmicKgError(f"{path}: the store holds {found} quads after writing, not {quads}; "
+                          "the previous output is unchanged")
 
 
 def _check_replaceable(out: Path) -> None:
