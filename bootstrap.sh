@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything hmic-kg needs on a fresh Debian machine. Idempotent.
 #   ./bootstrap.sh        runtime: .venv with the project, npm assets for the query page
-#   ./bootstrap.sh --dev  also test tools and Debian's chromium for the browser tests
+#   ./bootstrap.sh --dev  also test tools, Debian's chromium (browser tests) and virtuoso-opensource
+#                         (external-store tests; the tests start their own private instance)
 set -euo pipefail
 cd "$(dirname "$0")"
 dev=0
@@ -22,10 +23,16 @@ if [ -f service/static/package.json ] && { [ ! -d service/static/node_modules/@z
   (cd service/static && npm ci --silent --no-audit --no-fund)
 fi
 
-if [ "$dev" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "bootstrap: chromium is missing and this user cannot apt-get install it" >&2
+# Test-only Debian packages: Chromium for the browser tests, Virtuoso for the external-store tests.
+if [ "$dev" = 1 ]; then
+  missing=""
+  command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+  command -v virtuoso-t >/dev/null 2>&1 || missing="$missing virtuoso-opensource"
+  if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+    else
+      echo "bootstrap: missing$missing and this user cannot apt-get install them" >&2
+    fi
   fi
 fi

@@ -88,6 +88,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .publish import auth_from_env, publish
+    progress = _Progress(sys.stderr.isatty())
+    try:
+        done = publish(Path(args.data), args.to, auth=auth_from_env(), progress=progress)
+    finally:
+        progress.clear()
+    print(f"published {len(done)} graphs ({sum(p.triples for p in done)} triples) to {args.to}")
+    return EXIT_OK
+
+
 def _plugins() -> list:
     # Commands other packages contribute (service contributes `serve`), found by entry point so that
     # graph_builder never imports them by name.
@@ -120,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     vp.add_argument("--base", default=DEFAULT_BASE, help="base IRI the files use")
     vp.add_argument("--report", help="also write the SHACL validation report (Turtle) to this file")
     vp.set_defaults(run=_cmd_validate)
+    pp = sub.add_parser("publish", help="push a built dataset to a store through the SPARQL 1.1 Graph Store Protocol")
+    pp.add_argument("--to", required=True, metavar="URL",
+                    help="the store's Graph Store Protocol endpoint, e.g. http://host:8890/sparql-graph-crud-auth "
+                         "(credentials from HMIC_KG_STORE_USER / HMIC_KG_STORE_PASSWORD / HMIC_KG_STORE_AUTH)")
+    pp.add_argument("--data", default="build", help="the build directory to publish (default: build)")
+    pp.set_defaults(run=_cmd_publish)
     for plugin in _plugins():
         pp = sub.add_parser(plugin.name, help=plugin.help)
         plugin.configure(pp)

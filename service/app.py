@@ -35,7 +35,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        pool = WorkerPool(str(dataset.store_path), settings.workers)
+        pool = WorkerPool(settings.store_url or str(dataset.store_path), settings.workers)
         try:
             await pool.start()
             state.pool = pool

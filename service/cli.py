@@ -28,6 +28,10 @@ class ServeCommand:
                             help=f"most solutions or triples per response (default {defaults.max_rows})")
         parser.add_argument("--no-cache", action="store_true", help="do not cache query results")
         parser.add_argument("--no-cors", action="store_true", help="send no CORS headers")
+        parser.add_argument("--store", metavar="URL",
+                            help="evaluate queries on this external SPARQL 1.1 endpoint (e.g. Virtuoso's "
+                                 "http://host:8890/sparql) holding the published dataset; --data still "
+                                 "names the build whose description, graphs and downloads are served")
 
     def run(self, args: argparse.Namespace) -> int:
         import uvicorn
@@ -50,7 +54,8 @@ class ServeCommand:
                   file=sys.stderr)
             return 2
         settings = Settings(data_dir=data, timeout=args.timeout, workers=args.workers,
-                            max_rows=args.max_rows, cache=not args.no_cache, cors=not args.no_cors)
+                            max_rows=args.max_rows, cache=not args.no_cache, cors=not args.no_cors,
+                            store_url=args.store)
         try:
             app = create_app(settings)
         except DatasetMissing as exc:

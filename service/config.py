@@ -25,6 +25,7 @@ class Settings:
     cache_entries: int = 512
     cache_bytes: int = 128 * 1024 * 1024
     cors: bool = True
+    store_url: str | None = None  # serve --store: an external SPARQL 1.1 query endpoint
 
     @property
     def worker_wait(self) -> float:

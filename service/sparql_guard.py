@@ -135,3 +135,11 @@ def where_group_start(query: str) -> int:
         elif seen_where and kind == "other" and value == "{":
             return pos + 1
     raise ValueError("the query has no WHERE { ... } group")
+
+
+def query_form(query: str) -> str | None:
+    """SELECT, CONSTRUCT, DESCRIBE or ASK: the first query-form keyword outside strings and IRIs."""
+    for m in _TOKEN.finditer(unescape(query)):
+        if m.lastgroup == "word" and m.group().upper() in FORMS:
+            return m.group().upper()
+    return None

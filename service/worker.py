@@ -190,7 +190,12 @@ def main(conn, store_path: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     _die_with_parent()
     try:
-        store = Store.read_only(store_path)
+        if store_path.startswith(("http://", "https://")):
+            # serve --store: evaluation moves to an external endpoint; everything else stays here.
+            from .remote_store import RemoteStore
+            store = RemoteStore(store_path)
+        else:
+            store = Store.read_only(store_path)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which owns the error
         conn.send(("error", "startup", f"cannot open the store at {store_path}: {exc}"))
         return
@@ -208,7 +213,8 @@ def main(conn, store_path: str) -> None:
         except LimitExceeded as exc:
             reply = ("error", "limit", str(exc))
         except Exception as exc:  # noqa: BLE001 - one bad query must not end the worker
-            reply = ("error", "evaluation", f"{type(exc).__name__}: {exc}")
+            kind = getattr(exc, "worker_kind", None)  # an external store's failure (serve --store)
+            reply = ("error", kind, str(exc)) if kind else ("error", "evaluation", f"{type(exc).__name__}: {exc}")
         try:
             conn.send(reply)
         except (BrokenPipeError, OSError):

@@ -1,0 +1,69 @@
+"""An external SPARQL 1.1 endpoint behind the interface the workers use of a pyoxigraph Store.
+
+`hmic-kg serve --store URL` gives each worker one of these instead of the embedded store, so every
+rule the service applies before evaluation (read-only, no SERVICE, graph checks, limits, the
+worker's wall-clock timeout) holds unchanged; only evaluation moves. Results come back as SPARQL
+XML or N-Triples and are parsed by pyoxigraph, so the service writes every format itself.
+"""
+from __future__ import annotations
+
+import httpx
+from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
+
+from .sparql_guard import query_form, unescape, where_group_start
+
+
+class StoreError(OSError):
+    """The external store failed or refused; worker_kind tells the service which HTTP status fits."""
+
+    def __init__(self, message: str, worker_kind: str = "store"):
+        super().__init__(message)
+        self.worker_kind = worker_kind
+
+
+# How stores say a query would take too long (Virtuoso refuses on its cost estimate up front).
+_TOO_LONG = ("exceeds the limit", "timed out", "timeout")
+
+
+class RemoteStore:
+    def __init__(self, endpoint: str, timeout: float = 60.0):
+        self.endpoint = endpoint
+        # The service's own timeout kills the worker; this one only stops a dead connection.
+        self.client = httpx.Client(timeout=timeout)
+
+    def query(self, query: str, use_default_graph_as_union: bool = False, default_graph=None,
+              named_graphs=None, substitutions=None):
+        if substitutions:
+            query = _with_values(query, substitutions)
+        params: dict = {"query": query}
+        # An endpoint's own default graph is the union of its graphs (as Virtuoso's is); a request
+        # naming graphs gets exactly those.
+        if default_graph:
+            params["default-graph-uri"] = [g.value for g in default_graph]
+        if named_graphs:
+            params["named-graph-uri"] = [g.value for g in named_graphs]
+        graph_result = query_form(query) in ("CONSTRUCT", "DESCRIBE")
+        accept = "application/n-triples, text/plain;q=0.9" if graph_result else "application/sparql-results+xml"
+        try:
+            r = self.client.post(self.endpoint, data=params, headers={"Accept": accept})
+        except httpx.HTTPError as exc:
+            raise StoreError(f"the store at {self.endpoint} cannot be reached: {exc}") from None
+        if r.status_code == 400:
+            raise SyntaxError(f"the store refused the query: {r.text.strip()[:500]}")
+        if r.status_code != 200:
+            message = r.text.strip()[:300]
+            kind = "store-timeout" if any(w in message.lower() for w in _TOO_LONG) else "store"
+            raise StoreError(f"the store at {self.endpoint} answered HTTP {r.status_code}: {message}", kind)
+        if graph_result:
+            return (q.triple for q in parse(r.content, format=RdfFormat.N_TRIPLES))
+        return parse_query_results(r.content, format=QueryResultsFormat.XML)
+
+
+def _with_values(query: str, substitutions: dict) -> str:
+    """pyoxigraph's substitutions, for an endpoint that has none: a VALUES block in the WHERE group."""
+    names = list(substitutions)
+    terms = " ".join(str(substitutions[n]) for n in names)
+    block = f" VALUES ({' '.join('?' + n.value for n in names)}) {{ ({terms}) }} "
+    text = unescape(query)
+    at = where_group_start(text)
+    return text[:at] + block + text[at:]
