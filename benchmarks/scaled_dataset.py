@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
-
 from bench_reasoning import replicate
 
 

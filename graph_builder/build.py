@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Dataset
 
 from . import __version__
 from .description import description_graph
@@ -27,7 +27,7 @@ from .extract import parse_source
 from .extract.source import read_source
 from .links import links_graph, recurring_issues
 from .mapping import DEFAULT_BASE, Minter, canonicalise_glossary, map_report
-from .oxrdf import from_ox, to_ox
+from .oxrdf import to_ox
 from .reasoning import compile_rules, materialise
 from .reference import ontology_graph, reference_graph
 from .validation import Validation, shape_data, shapes_graph, validate
@@ -122,13 +122,6 @@ def hoist_shared(ds: Dataset, m: Minter) -> None:
             for gid in graphs:
                 ds.graph(gid).remove(t)
             shared.add(t)
-
-
-def union_graph(store: ox.Store) -> Graph:
-    g = Graph()
-    for q in store.quads_for_pattern(None, None, None, None):
-        g.add(from_ox(q)[:3])
-    return g
 
 
 def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: Progress | None = None) -> dict:

@@ -40,9 +40,3 @@ def term_from_ox(t):
     if isinstance(t, ox.BlankNode):
         return BNode(t.value)
     raise TypeError(f"cannot convert {t!r}")
-
-
-def from_ox(q: ox.Quad) -> tuple:
-    g = q.graph_name
-    return (term_from_ox(q.subject), term_from_ox(q.predicate), term_from_ox(q.object),
-            None if isinstance(g, ox.DefaultGraph) else term_from_ox(g))
