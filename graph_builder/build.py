@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,18 +67,38 @@ def discover(corpus: Path) -> list[Path]:
     return files
 
 
-def parse_corpus(files: list[Path], progress: Progress | None = None) -> list[Parsed]:
+# Below this many reports a process pool costs more to start than it saves (the corpus's four
+# reports parse in 0.3 s).
+PARALLEL_FROM = 16
+
+
+def _parse_one(path: Path) -> tuple[Path, dict, str]:
+    src = read_source(path)
+    return path, parse_source(src), src.text
+
+
+def parse_corpus(files: list[Path], progress: Progress | None = None, workers: int | None = None) -> list[Parsed]:
+    """Every report parsed, in file order; on several cores once the corpus is large enough.
+
+    A ReportError from any report stops the build, naming that report, as it does sequentially."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(files) >= PARALLEL_FROM:
+        with ProcessPoolExecutor(workers) as pool:
+            results = pool.map(_parse_one, files, chunksize=max(1, len(files) // (workers * 8)))
+            return _checked(results, len(files), progress)
+    return _checked(map(_parse_one, files), len(files), progress)
+
+
+def _checked(results, total: int, progress: Progress | None) -> list[Parsed]:
     out, seen = [], {}
-    for i, path in enumerate(files, 1):
-        src = read_source(path)
-        model = parse_source(src)
+    for i, (path, model, text) in enumerate(results, 1):
         key = (model["force"]["id"], model["report"]["programme"])
         if key in seen:
             raise ReportError(str(path), f"is a second report for {key[0]} in {key[1]} (first: {seen[key]})")
         seen[key] = path.name
-        out.append(Parsed(path, model, src.text))
+        out.append(Parsed(path, model, text))
         if progress:
-            progress("parse", i, len(files))
+            progress("parse", i, total)
     return out
 
 

@@ -163,3 +163,29 @@ def test_build_record_and_exports(built):
     assert ld  # parses as JSON
     assert "<title>hmic-kg inspection ontology</title>" in (built / "exports" / "ontology.html").read_text()
     assert "Strength" in (built / "exports" / "ontology.html").read_text()
+
+
+def test_parallel_extraction_gives_the_same_models(tmp_path):
+    # Large corpora are parsed on a process pool; the result must not depend on it. The Cheshire
+    # report renamed for other forces makes a corpus above the pool threshold.
+    from graph_builder.build import PARALLEL_FROM, parse_corpus
+    from graph_builder.errors import ReportError
+    from graph_builder.forces import all_forces
+    text = (CORPUS / "cheshire-2007-inspection.txt").read_text(encoding="utf-8")
+    names = [f.stem for f in all_forces() if f.id != "cheshire" and " " not in f.stem][:PARALLEL_FROM]
+    files = []
+    for name in names:
+        f = tmp_path / f"{name.lower()}-2007.txt"
+        f.write_text(text.replace("Cheshire", name), encoding="utf-8")
+        files.append(f)
+    seq = parse_corpus(files, workers=1)
+    par = parse_corpus(files, workers=2)
+    assert len(par) == PARALLEL_FROM and len({p.model["force"]["id"] for p in par}) == PARALLEL_FROM
+    assert [p.model for p in par] == [p.model for p in seq]
+    # A refused corpus (a second report for one force and programme) is refused the same way.
+    (tmp_path / "zz-again.txt").write_text(text.replace("Cheshire", names[0]), encoding="utf-8")
+    with pytest.raises(ReportError) as a:
+        parse_corpus([*files, tmp_path / "zz-again.txt"], workers=1)
+    with pytest.raises(ReportError) as b:
+        parse_corpus([*files, tmp_path / "zz-again.txt"], workers=2)
+    assert str(a.value) == str(b.value) and "second report" in str(a.value)
