@@ -30,7 +30,7 @@ from .mapping import DEFAULT_BASE, Minter, canonicalise_glossary, map_report
 from .oxrdf import to_ox
 from .reasoning import compile_rules, materialise
 from .reference import ontology_graph, reference_graph
-from .validation import Validation, shape_data, shapes_graph, validate
+from .validation import Validation, validate_store_contents
 
 REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 Progress = Callable[[str, int, int], None]
@@ -102,19 +102,25 @@ def _checked(results, total: int, progress: Progress | None) -> list[Parsed]:
     return out
 
 
-def assemble(parsed: list[Parsed], base: str, store: ox.Store, synthetic: set[str] = frozenset()) -> dict:
-    """Loads every graph into `store`; returns what validation and the build record need."""
+def assemble(parsed: list[Parsed], base: str, store: ox.Store) -> dict:
+    """Loads every graph into `store`; returns what the build record needs."""
     m = Minter(base)
     ds = Dataset(default_union=True)
     for p in parsed:
         map_report(p.model, p.text, base, ds)
     canonicalise_glossary(ds, base)
     hoist_shared(ds, m)
-    report_graphs = sorted({q[3] for q in ds.quads((None, None, None, None))
-                            if q[3] is not None and str(q[3]).startswith(m.u("graph", "report"))})
     store.extend(to_ox(q) for q in ds.quads((None, None, None, None)) if q[3] is not None)
     _, links, followups, citations = recurring_issues([p.model for p in parsed], base)
     store.extend(to_ox((s, p, o, m.graph("links"))) for s, p, o in links_graph(links, followups, citations, base))
+    return {"inferred": add_context(store, base),
+            "similarity_links": len(links), "follow_ups": len(followups)}
+
+
+def add_context(store: ox.Store, base: str) -> int:
+    """Adds the reference data, the entailments of everything in the store, and the ontology;
+    returns the size of the inferred graph. What a build does, and what `validate` does to a file."""
+    m = Minter(base)
     store.extend(to_ox((s, p, o, m.graph("reference"))) for s, p, o in reference_graph(base))
     onto = ontology_graph(base)
     rules = compile_rules(onto)
@@ -123,9 +129,7 @@ def assemble(parsed: list[Parsed], base: str, store: ox.Store, synthetic: set[st
     n = materialise(store, rules, inf_graph)
     store.extend(to_ox((s, p, o, inf_graph)) for s, p, o in rules.tbox)
     store.extend(to_ox((s, p, o, m.graph("ontology"))) for s, p, o in onto)
-    return {"report_graphs": report_graphs, "inferred": n + len(rules.tbox),
-            "similarity_links": len(links), "follow_ups": len(followups)}
-
+    return n + len(rules.tbox)
 
 def hoist_shared(ds: Dataset, m: Minter) -> None:
     """Moves triples that several report graphs assert (national grade counts, glossary terms) into
@@ -182,7 +186,7 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
         # changes); a dataset that then fails validation is thrown away with the whole work dir.
         with ThreadPoolExecutor(1) as pool:
             exporting = pool.submit(write_exports, store, work / "exports", base)
-            result = validate(shape_data(store, shapes_graph(base)), base, sources, store=store)
+            result = validate_store_contents(store, base, sources)
             counts = exporting.result()
         t = lap("validate+write", t)
         if not result.conforms:

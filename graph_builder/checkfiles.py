@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .build import add_context
 from .errors import HmicKgError, ReportError
 from .mapping import DEFAULT_BASE, Minter
-from .oxrdf import to_ox
-from .reasoning import compile_rules, materialise
-from .reference import ontology_graph, reference_graph
-from .validation import Validation, shape_data, shapes_graph, validate
+from .validation import Validation, validate_store_contents
 
 FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
            ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
@@ -49,11 +47,5 @@ def validate_files(paths: list[Path], base: str = DEFAULT_BASE) -> Validation:
 
 def validate_store(store: ox.Store, base: str = DEFAULT_BASE, sources: dict[str, str] | None = None) -> Validation:
     """Validates what `store` holds in context (reference data, ontology, entailments added to it)."""
-    m = Minter(base)
-    onto = ontology_graph(base)
-    gn = ox.NamedNode(str(m.graph("reference")))
-    store.extend(to_ox((s, p, o, gn)) for s, p, o in reference_graph(base))
-    materialise(store, compile_rules(onto), ox.NamedNode(str(m.graph("inferred"))))
-    gn = ox.NamedNode(str(m.graph("ontology")))
-    store.extend(to_ox((s, p, o, gn)) for s, p, o in onto)
-    return validate(shape_data(store, shapes_graph(base)), base, sources or {}, store=store)
+    add_context(store, base)
+    return validate_store_contents(store, base, sources)

@@ -13,7 +13,7 @@ from rdflib.namespace import PROV, RDF, SKOS, XSD
 
 from .extract.frameworks import slug
 from .followups import FOLLOWUP_METHOD, FollowUp, find_followups
-from .mapping import Minter
+from .mapping import Minter, area_slug
 from .similarity import METHOD, THRESHOLD, Link, Statement, score_pairs, statements_from_model
 
 # The programme a prior-grade citation names, by (programme word, year), when that programme is
@@ -33,7 +33,7 @@ def cited_judgements(models: list[dict], base: str) -> list[tuple[str, str]]:
     for model in models:
         prog, fid = model["report"]["programme"], model["force"]["id"]
         for a in model["areas"]:
-            judgements.add(str(m.u("data", "judgement", prog, fid, slug(a["name"]))))
+            judgements.add(str(m.u("data", "judgement", prog, fid, area_slug(a))))
     out = []
     for model in models:
         fid, prog = model["force"]["id"], model["report"]["programme"]

@@ -84,6 +84,14 @@ def validate(data: Graph, base: str = DEFAULT_BASE, sources: dict[str, str] | No
     return Validation(conforms=conforms, report=report, problems=problems)
 
 
+def validate_store_contents(store: ox.Store, base: str = DEFAULT_BASE,
+                            sources: dict[str, str] | None = None) -> Validation:
+    """Validates everything `store` holds (context and entailments already added), reading the
+    shapes once for both the pySHACL data selection and the validation."""
+    shapes = shapes_graph(base)
+    return validate(shape_data(store, shapes), base, sources, shapes=shapes, store=store)
+
+
 def shape_data(store: ox.Store, shapes: Graph) -> Graph:
     """The part of the store pySHACL's Core shapes can look at: triples whose predicate a shape
     names (paths, targets, comparisons), rdf:type and rdfs:subClassOf (sh:class). Converting every

@@ -3,7 +3,6 @@ wrote: SPARQLWrapper, rdflib's SPARQLStore, headless Chromium, plain HTTP from m
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -14,6 +13,8 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+
+from tests.conftest import free_port
 
 from .conftest import BASE
 
@@ -27,12 +28,6 @@ GRADE_QUERY = (f"PREFIX insp: <{INSP}> SELECT ?grade WHERE {{ "
                f"<{BASE}/data/judgement/inspection-2007/west-mercia/performance-management> "
                "insp:grade ?grade }")
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _children(pid: int) -> set[int]:
@@ -49,7 +44,7 @@ def _children(pid: int) -> set[int]:
 
 class LiveServer:
     def __init__(self, data: Path):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "graph_builder.cli", "serve", "--data", str(data),

@@ -1,7 +1,6 @@
 """A private Virtuoso (Debian's virtuoso-opensource, installed by ./bootstrap.sh --dev) on
 127.0.0.1 for the session: its own database directory and free ports, stopped at the end."""
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -9,13 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import free_port
+
 SYSTEM_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

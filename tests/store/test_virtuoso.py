@@ -1,7 +1,6 @@
 """Publishing to, and serving from, a real external store (Virtuoso): the catalogue must give the
 same answers as the embedded store."""
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -9,6 +8,8 @@ import time
 import httpx
 import pyoxigraph as ox
 import pytest
+
+from tests.conftest import free_port
 
 B = "https://w3id.org/hmic-kg"
 CLI = [sys.executable, "-m", "graph_builder.cli"]
@@ -71,9 +72,7 @@ def test_publishing_twice_changes_nothing(built, published):
 def test_refused_credentials_and_unreachable_store_are_clear_errors(built, virtuoso, tmp_path):
     r = publish(built, virtuoso, creds=False)
     assert r.returncode == 2 and "refused the credentials" in r.stderr and "Traceback" not in r.stderr
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        dead = s.getsockname()[1]
+    dead = free_port()
     r = subprocess.run([*CLI, "publish", "--data", str(built), "--to", f"http://127.0.0.1:{dead}/gsp"],
                        capture_output=True, text=True, timeout=120, check=False, env=env_with(None))
     assert r.returncode == 2 and "cannot be reached" in r.stderr
@@ -81,9 +80,7 @@ def test_refused_credentials_and_unreachable_store_are_clear_errors(built, virtu
 
 @pytest.fixture(scope="module")
 def served_from_store(built, published):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen([*CLI, "serve", "--data", str(built), "--store", published["sparql"],
                              "--port", str(port), "--timeout", "5", "--no-cache"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
