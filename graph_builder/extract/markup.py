@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 import re
 
-_TAG = re.compile(r"</?(?:b|i|u|p|ul|ol|li|br|strong|em|span|div|table|tr|td|th|sup|sub|a)\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"</?(?:b|i|u|p|ul|ol|li|br|strong|em|span|div|table|tr|td|th|sup|sub|a|h[1-6])\b[^>]*>", re.IGNORECASE)
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
@@ -13,7 +13,8 @@ _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*]*?\S)\*(?![\w*])")
 _ESCAPE = re.compile(r"\\+([_*\\#\[\]()`.-])")
 _FOOTNOTE = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+$")
 _SPACES = re.compile(r"[ \t\u00a0]+")
-_BULLET = re.compile(r"^(\s*)(?:[-•*–]|\u2022)\s+(?=\S)")
+# "- item", "• item", and an HTML list item opening its line, "<li>item</li>".
+_BULLET = re.compile(r"^(\s*)(?:(?:[-•*–]|\u2022)\s+|<li\b[^>]*>\s*)(?=\S)", re.IGNORECASE)
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 _MONTH_YEAR = re.compile(r"^(?:%s)\s+(?:19|20)\d\d$" % "|".join(MONTHS), re.IGNORECASE)
@@ -64,6 +65,8 @@ def is_marked_heading(raw: str) -> bool:
     if r.startswith("**") and r.rstrip(":").endswith("**") and len(r) > 4:
         return True
     if re.fullmatch(r"(?:<p>)?<b>[^<]+</b>(?:</p>)?:?", r, re.IGNORECASE):
+        return True
+    if re.fullmatch(r"<h([1-6])\b[^>]*>.+?</h\1>", r, re.IGNORECASE):
         return True
     return bool(re.fullmatch(r"\*[^*]+\*", r))
 

@@ -260,6 +260,9 @@ class FrameworkWalker:
     def _is_subheading(self, i: int, u: Unit, items: ItemList) -> bool:
         if u.bullet is not None or u.table or not looks_like_heading(u.text) or ends_sentence(u.text):
             return False
+        nxt = self.u[i + 1] if i + 1 < len(self.u) else None
+        if nxt is not None and nxt.bullet is None and not nxt.table and nxt.text[:1].islower():
+            return False  # a paragraph cut short by a page break: its continuation opens in lower case
         prev_done = not items.items or ends_sentence(items.items[-1].text)
         if items.style == "paragraph":
             return u.marked and prev_done
