@@ -26,10 +26,12 @@ from .exports import write_exports
 from .extract import parse_source
 from .extract.source import read_source
 from .links import links_graph, recurring_issues
+from .manifest import Manifest, read_manifest
 from .mapping import DEFAULT_BASE, Minter, canonicalise_glossary, map_report
 from .oxrdf import to_ox
 from .reasoning import compile_rules, materialise
-from .reference import ontology_graph, reference_graph
+from .reference import load_turtle, ontology_graph, reference_graph
+from .themes import corpus_tagger
 from .validation import Validation, validate_store_contents
 
 REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
@@ -102,26 +104,30 @@ def _checked(results, total: int, progress: Progress | None) -> list[Parsed]:
     return out
 
 
-def assemble(parsed: list[Parsed], base: str, store: ox.Store) -> dict:
+def assemble(parsed: list[Parsed], base: str, store: ox.Store, manifest: Manifest | None = None) -> dict:
     """Loads every graph into `store`; returns what the build record needs."""
     m = Minter(base)
     ds = Dataset(default_union=True)
+    tagger = corpus_tagger(base, manifest.reference if manifest else ())
     for p in parsed:
-        map_report(p.model, p.text, base, ds)
+        map_report(p.model, p.text, base, ds, tagger)
     canonicalise_glossary(ds, base)
     hoist_shared(ds, m)
     store.extend(to_ox(q) for q in ds.quads((None, None, None, None)) if q[3] is not None)
     _, links, followups, citations = recurring_issues([p.model for p in parsed], base)
     store.extend(to_ox((s, p, o, m.graph("links"))) for s, p, o in links_graph(links, followups, citations, base))
-    return {"inferred": add_context(store, base),
+    return {"inferred": add_context(store, base, manifest.reference if manifest else ()),
             "similarity_links": len(links), "follow_ups": len(followups)}
 
 
-def add_context(store: ox.Store, base: str) -> int:
-    """Adds the reference data, the entailments of everything in the store, and the ontology;
-    returns the size of the inferred graph. What a build does, and what `validate` does to a file."""
+def add_context(store: ox.Store, base: str, extra_reference: tuple[Path, ...] = ()) -> int:
+    """Adds the reference data (the shipped files and any a corpus brings), the entailments of
+    everything in the store, and the ontology; returns the size of the inferred graph. What a build
+    does, and what `validate` does to a file."""
     m = Minter(base)
     store.extend(to_ox((s, p, o, m.graph("reference"))) for s, p, o in reference_graph(base))
+    for path in extra_reference:
+        store.extend(to_ox((s, p, o, m.graph("reference"))) for s, p, o in load_turtle(path, base))
     onto = ontology_graph(base)
     rules = compile_rules(onto)
     # The reasoner reads every named graph present, so the ontology goes in after it has run.
@@ -163,14 +169,18 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
     out = Path(out).absolute()
     _check_replaceable(out)
     files = discover(Path(corpus))
+    manifest = read_manifest(Path(corpus))
     parsed = parse_corpus(files, progress)
+    for p in parsed:
+        if p.path.name in manifest.synthetic:
+            p.model["report"]["synthetic"] = True
     t = lap("parse", t0)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     work.chmod(0o755)
     try:
         store = ox.Store(str(work / "store"))
-        info = assemble(parsed, base, store)
+        info = assemble(parsed, base, store, manifest)
         t = lap("map+reason", t)
         sources = {str(Minter(base).report(p.model["force"]["id"], p.model["report"]["programme"])): str(p.path)
                    for p in parsed}

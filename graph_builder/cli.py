@@ -101,6 +101,15 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from .synth import synthesise
+    summary = synthesise(args.reports, args.out, seed=args.seed)
+    fams = ", ".join(f"{n} {fam}" for fam, n in sorted(summary["per_family"].items()))
+    print(f"synthesised {summary['reports']} reports into {args.out} ({fams}; seed {args.seed}) "
+          f"in {summary['seconds']:.1f} s")
+    return EXIT_OK
+
+
 def _plugins() -> list:
     # Commands other packages contribute (service contributes `serve`), found by entry point so that
     # graph_builder never imports them by name.
@@ -139,6 +148,13 @@ def build_parser() -> argparse.ArgumentParser:
                          "(credentials from HMIC_KG_STORE_USER / HMIC_KG_STORE_PASSWORD / HMIC_KG_STORE_AUTH)")
     pp.add_argument("--data", default="build", help="the build directory to publish (default: build)")
     pp.set_defaults(run=_cmd_publish)
+    yp = sub.add_parser("synth", help="generate a synthetic corpus of report texts, with the extraction each should give")
+    yp.add_argument("--reports", "-n", type=int, required=True, metavar="N",
+                    help="how many reports (at most one per force and programme: 731 in all)")
+    yp.add_argument("--out", required=True, metavar="DIR",
+                    help="output directory: new, empty, or an earlier synth output (never corpus/)")
+    yp.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same bytes (default: 0)")
+    yp.set_defaults(run=_cmd_synth)
     for plugin in _plugins():
         pp = sub.add_parser(plugin.name, help=plugin.help)
         plugin.configure(pp)

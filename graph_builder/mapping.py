@@ -93,6 +93,8 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
     g.add((rep, insp.inspection, inspection))
     g.add((rep, DCTERMS.publisher, m.u("id", "inspectorate", FAMILY_INSPECTORATE[r["family"]])))
     g.add((rep, DCTERMS.license, OGL))
+    if r.get("synthetic"):
+        g.add((rep, insp.synthetic, Literal(True)))
     if r.get("year"):
         g.add((rep, insp.year, Literal(r["year"], datatype=XSD.integer)))
     if r.get("title"):

@@ -184,6 +184,17 @@ class Tagger:
 
 
 @lru_cache(maxsize=4)
+def corpus_tagger(base: str, extra_reference=()) -> Tagger:
+    """The project thesaurus's tagger, knowing also the area->theme links of the reference data a
+    corpus brings (a synthetic corpus's programmes have their own areas)."""
+    if not extra_reference:
+        return default_tagger(base)
+    g = thesaurus_graph(base)
+    for path in extra_reference:
+        g += load_turtle(path, base)
+    return Tagger.from_graph(g, base)
+
+
 def default_tagger(base: str = DEFAULT_BASE) -> Tagger:
     """The tagger of the project's thesaurus, built once per base (the regexes take a while)."""
     return Tagger.from_graph(thesaurus_graph(base), base)
