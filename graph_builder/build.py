@@ -13,28 +13,26 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset
 
 from . import __version__
 from .description import description_graph
 from .errors import HmicKgError, ReportError
 from .exports import write_exports
-from .extract import parse_source
-from .extract.source import read_source
 from .links import links_graph, recurring_issues
 from .manifest import Manifest, read_manifest
-from .mapping import DEFAULT_BASE, Minter, canonicalise_glossary, map_report
+from .mapping import DEFAULT_BASE, Minter
 from .oxrdf import to_ox
 from .reasoning import compile_rules, materialise
 from .reference import load_turtle, ontology_graph, reference_graph
-from .themes import corpus_tagger
+from .report_graphs import PreparedReport, nt_line, prepare_cached, report_nquads
 from .validation import Validation, validate_store_contents
 
 REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
+# Each report's parse and mapping, keyed by its text, flags and the code (report_graphs.cache_key).
+CACHE = Path("cache") / "reports"
 Progress = Callable[[str, int, int], None]
 
 
@@ -52,13 +50,6 @@ class InvalidDataset(HmicKgError):
                          + "\n  ".join(lines) + (f"\n  ... and {more} more" if more > 0 else ""))
 
 
-@dataclass
-class Parsed:
-    path: Path
-    model: dict
-    text: str
-
-
 def discover(corpus: Path) -> list[Path]:
     if not corpus.is_dir():
         raise HmicKgError(f"{corpus}: no such corpus directory")
@@ -74,48 +65,49 @@ def discover(corpus: Path) -> list[Path]:
 PARALLEL_FROM = 16
 
 
-def _parse_one(path: Path) -> tuple[Path, dict, str]:
-    src = read_source(path)
-    return path, parse_source(src), src.text
-
-
-def parse_corpus(files: list[Path], progress: Progress | None = None, workers: int | None = None) -> list[Parsed]:
-    """Every report parsed, in file order; on several cores once the corpus is large enough.
+def parse_corpus(files: list[Path], progress: Progress | None = None, workers: int | None = None,
+                 base: str = DEFAULT_BASE, manifest: Manifest | None = None,
+                 old_cache: Path | None = None, new_cache: Path | None = None) -> list[PreparedReport]:
+    """Every report parsed and mapped to its graph's lines, in file order; on every core once the
+    corpus is large enough; from old_cache where a report and the code are unchanged.
 
     A ReportError from any report stops the build, naming that report, as it does sequentially."""
+    manifest = manifest or Manifest()
     workers = workers if workers is not None else (os.cpu_count() or 1)
+    tasks = [(f, base.rstrip("/"), f.name in manifest.synthetic, manifest.reference, old_cache, new_cache)
+             for f in files]
     if workers > 1 and len(files) >= PARALLEL_FROM:
         with ProcessPoolExecutor(workers) as pool:
-            results = pool.map(_parse_one, files, chunksize=max(1, len(files) // (workers * 8)))
+            results = pool.map(_prepare, tasks, chunksize=max(1, len(files) // (workers * 8)))
             return _checked(results, len(files), progress)
-    return _checked(map(_parse_one, files), len(files), progress)
+    return _checked(map(_prepare, tasks), len(files), progress)
 
 
-def _checked(results, total: int, progress: Progress | None) -> list[Parsed]:
+def _prepare(task) -> PreparedReport:
+    return prepare_cached(*task)
+
+
+def _checked(results, total: int, progress: Progress | None) -> list[PreparedReport]:
     out, seen = [], {}
-    for i, (path, model, text) in enumerate(results, 1):
-        key = (model["force"]["id"], model["report"]["programme"])
+    for i, p in enumerate(results, 1):
+        key = (p.model["force"]["id"], p.model["report"]["programme"])
         if key in seen:
-            raise ReportError(str(path), f"is a second report for {key[0]} in {key[1]} (first: {seen[key]})")
-        seen[key] = path.name
-        out.append(Parsed(path, model, text))
+            raise ReportError(str(p.path), f"is a second report for {key[0]} in {key[1]} (first: {seen[key]})")
+        seen[key] = p.path.name
+        out.append(p)
         if progress:
             progress("parse", i, total)
     return out
 
 
-def assemble(parsed: list[Parsed], base: str, store: ox.Store, manifest: Manifest | None = None) -> dict:
+def assemble(parsed: list[PreparedReport], base: str, store: ox.Store, manifest: Manifest | None = None) -> dict:
     """Loads every graph into `store`; returns what the build record needs."""
     m = Minter(base)
-    ds = Dataset(default_union=True)
-    tagger = corpus_tagger(base, manifest.reference if manifest else ())
-    for p in parsed:
-        map_report(p.model, p.text, base, ds, tagger)
-    canonicalise_glossary(ds, base)
-    hoist_shared(ds, m)
-    store.extend(to_ox(q) for q in ds.quads((None, None, None, None)) if q[3] is not None)
+    store.bulk_load(report_nquads(parsed, str(m.graph("shared"))), format=ox.RdfFormat.N_QUADS)
     _, links, followups, citations = recurring_issues([p.model for p in parsed], base)
-    store.extend(to_ox((s, p, o, m.graph("links"))) for s, p, o in links_graph(links, followups, citations, base))
+    g = f" <{m.graph('links')}> .\n"
+    data = "".join(nt_line(*t)[:-3] + g for t in links_graph(links, followups, citations, base))
+    store.bulk_load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     return {"inferred": add_context(store, base, manifest.reference if manifest else ()),
             "similarity_links": len(links), "follow_ups": len(followups)}
 
@@ -137,23 +129,6 @@ def add_context(store: ox.Store, base: str, extra_reference: tuple[Path, ...] = 
     store.extend(to_ox((s, p, o, m.graph("ontology"))) for s, p, o in onto)
     return n + len(rules.tbox)
 
-def hoist_shared(ds: Dataset, m: Minter) -> None:
-    """Moves triples that several report graphs assert (national grade counts, glossary terms) into
-    one shared graph. Oxigraph's union default graph is a multiset over graphs, so a triple held by
-    two graphs would answer every query twice and double every SUM."""
-    prefix = str(m.graph("report"))
-    seen: dict = {}
-    for s, p, o, g in ds.quads((None, None, None, None)):
-        if g is not None and str(getattr(g, "identifier", g)).startswith(prefix):
-            seen.setdefault((s, p, o), []).append(getattr(g, "identifier", g))
-    shared = ds.graph(m.graph("shared"))
-    for t, graphs in seen.items():
-        if len(graphs) > 1:
-            for gid in graphs:
-                ds.graph(gid).remove(t)
-            shared.add(t)
-
-
 def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: Progress | None = None) -> dict:
     base = base.rstrip("/")
     t0 = time.perf_counter()
@@ -170,18 +145,18 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
     _check_replaceable(out)
     files = discover(Path(corpus))
     manifest = read_manifest(Path(corpus))
-    parsed = parse_corpus(files, progress)
-    for p in parsed:
-        if p.path.name in manifest.synthetic:
-            p.model["report"]["synthetic"] = True
-    t = lap("parse", t0)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     work.chmod(0o755)
     try:
+        (work / CACHE).mkdir(parents=True)
+        old_cache = out / CACHE if (out / CACHE).is_dir() else None
+        parsed = parse_corpus(files, progress, base=base, manifest=manifest, old_cache=old_cache,
+                              new_cache=work / CACHE)
+        t = lap("parse+map", t0)
         store = ox.Store(str(work / "store"))
         info = assemble(parsed, base, store, manifest)
-        t = lap("map+reason", t)
+        t = lap("links+reason", t)
         sources = {str(Minter(base).report(p.model["force"]["id"], p.model["report"]["programme"])): str(p.path)
                    for p in parsed}
         desc = description_graph(store, base, parsed, __version__)
@@ -210,6 +185,7 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
                         for p in parsed],
             "counts": {**counts, "similarity_links": info["similarity_links"], "follow_ups": info["follow_ups"]},
             "inferred_triples": info["inferred"], "timings_s": timings,
+            "reports_from_cache": sum(p.from_cache for p in parsed),
             "warnings": [{"file": p.path.name, **w} for p in parsed for w in p.model["warnings"]],
             "validation": {"conforms": True, "warnings": len(result.problems) - len(result.violations)},
         }

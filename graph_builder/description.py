@@ -47,13 +47,12 @@ def description_graph(store: ox.Store, base: str, parsed: list, version: str) ->
     g.add((m.u("id", "run", "build", version), RDF.type, PROV.Activity))
     g.add((m.u("id", "run", "build", version), PROV.wasAssociatedWith, URIRef("https://pypi.org/project/hmic-kg/")))
 
-    total, classes, graphs = 0, Counter(), Counter()
-    type_ = ox.NamedNode(str(RDF.type))
-    for q in store.quads_for_pattern(None, None, None, None):
-        total += 1
-        graphs[q.graph_name.value] += 1
-        if q.predicate == type_ and isinstance(q.object, ox.NamedNode):
-            classes[q.object.value] += 1
+    # Counted by the store: a Python pass over every quad took 3.5 s at 60 reports.
+    total = len(store)
+    graphs = Counter({r["g"].value: int(r["n"].value) for r in store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")})
+    classes = Counter({r["c"].value: int(r["n"].value) for r in store.query(
+        f"SELECT ?c (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s <{RDF.type}> ?c }} FILTER(isIRI(?c)) }} GROUP BY ?c")})
     g.add((d, VOID.triples, Literal(total, datatype=XSD.integer)))
     for gname, n in sorted(graphs.items()):
         sub = URIRef(gname)

@@ -262,26 +262,3 @@ def _distribution(g, m: Minter, prog: str, scale: str, aslug: str, counts: dict,
         g.add((c, insp.countedGrade, m.grade(scale, grade)))
         g.add((c, insp.forceCount, Literal(n, datatype=XSD.integer)))
         g.add((c, insp.reportedIn, rep))
-
-
-def canonicalise_glossary(ds: Dataset, base: str = DEFAULT_BASE) -> None:
-    """One preferred label per glossary term across reports.
-
-    Reports print the same expansion with different capitals ('Human Resources', 'Human resources');
-    both land on one term, whose preferred label must be unique (SKOS). The first in code-point order
-    stays preferred everywhere; the others become alternative labels, so nothing printed is lost."""
-    insp = Minter(base).insp
-    labels: dict = {}
-    for s, _, o, _ in ds.quads((None, SKOS.prefLabel, None, None)):
-        if (s, RDF.type, insp.GlossaryTerm) in ds:
-            labels.setdefault(s, set()).add(o)
-    for s, ls in labels.items():
-        if len(ls) < 2:
-            continue
-        keep = min(ls, key=str)
-        for g in ds.graphs():
-            for o in list(g.objects(s, SKOS.prefLabel)):
-                if o != keep:
-                    g.remove((s, SKOS.prefLabel, o))
-                    g.add((s, SKOS.altLabel, o))
-                    g.add((s, SKOS.prefLabel, keep))

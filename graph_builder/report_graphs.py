@@ -1,0 +1,196 @@
+"""Report texts to loadable N-Quads, one report per task, so a corpus is parsed and mapped on every
+core and reaches the store in one bulk load.
+
+A worker parses a report and maps it (mapping.map_report) into a plain list instead of an rdflib
+graph: rdflib's indexed store costs more per triple than the mapping itself, and nothing here needs
+to query the report graph. The triples travel back as N-Triples lines, which pickle cheaply and
+which the main process can count (triples several reports assert go to the shared graph) and
+rewrite (one preferred label per glossary term) as plain strings before Oxigraph parses them.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from . import __version__
+from .errors import HmicKgError
+from .extract import parse_source
+from .extract.source import Source, read_source
+from .mapping import Minter, map_report
+from .paths import project_dir
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# Characters N-Triples forbids in an IRI: a minted IRI holding one is a bug, not data to escape.
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def nt_term(t) -> str:
+    """The N-Triples form of an rdflib IRI or literal."""
+    if isinstance(t, URIRef):
+        if _BAD_IRI.search(t):
+            raise HmicKgError(f"cannot write the IRI {str(t)!r}: it holds a character IRIs may not contain")
+        return f"<{t}>"
+    if isinstance(t, Literal):
+        v = str(t).translate(_ESCAPES)
+        if t.language:
+            return f'"{v}"@{t.language}'
+        if t.datatype is not None and str(t.datatype) != _XSD_STRING:
+            return f'"{v}"^^<{t.datatype}>'
+        return f'"{v}"'
+    raise HmicKgError(f"cannot write {t!r} as N-Triples (blank nodes are not minted)")
+
+
+def nt_line(s, p, o) -> str:
+    return f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n"
+
+
+class _Triples(list):
+    add = list.append
+
+
+class _Sink:
+    """The part of rdflib's Dataset API that map_report uses."""
+
+    def __init__(self):
+        self.graphs: dict[URIRef, _Triples] = {}
+
+    def graph(self, iri: URIRef) -> _Triples:
+        return self.graphs.setdefault(iri, _Triples())
+
+
+@dataclass
+class PreparedReport:
+    path: Path
+    model: dict
+    text: str
+    graph: str  # the report's named graph IRI
+    lines: list[str]  # its triples, N-Triples, each once, in mapping order
+    glossary: list[tuple[str, str, str]]  # (term IRI, preferred label, label as N-Triples)
+    from_cache: bool = False
+
+
+@lru_cache(maxsize=2)
+def _tagger(base: str, reference: tuple[Path, ...]):
+    from .themes import corpus_tagger
+    return corpus_tagger(base, reference)
+
+
+def prepare(path: Path, base: str, synthetic: bool = False, reference: tuple[Path, ...] = (),
+            src: Source | None = None) -> PreparedReport:
+    """One report parsed and mapped. Runs in a worker process: pure, no store, no output."""
+    src = src if src is not None else read_source(path)
+    model = parse_source(src)
+    if synthetic:
+        model["report"]["synthetic"] = True
+    sink = _Sink()
+    map_report(model, src.text, base, sink, _tagger(base, reference))
+    (graph, triples), = sink.graphs.items()
+    insp = Minter(base).insp
+    terms = {s for s, p, o in triples if p == RDF.type and o == insp.GlossaryTerm}
+    glossary = [(str(s), str(o), nt_term(o)) for s, p, o in triples if p == SKOS.prefLabel and s in terms]
+    lines = list(dict.fromkeys(nt_line(*t) for t in triples))
+    return PreparedReport(path, model, src.text, str(graph), lines, glossary)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """What a cached report depends on besides its text: this package's code and the ontology
+    files the mapping and the tagger read. Any edit invalidates every cached report."""
+    h = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent
+    for f in sorted([*here.rglob("*.py"), *project_dir("ontology").rglob("*.ttl"),
+                     *project_dir("ontology").rglob("*.csv")]):
+        h.update(str(f.relative_to(f.parents[1])).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def cache_key(source: str, base: str, synthetic: bool, reference: tuple[Path, ...]) -> str:
+    h = hashlib.sha256("|".join([code_fingerprint(), source, base, str(synthetic)]).encode())
+    for r in reference:
+        h.update(r.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def prepare_cached(path: Path, base: str, synthetic: bool, reference: tuple[Path, ...],
+                   old_cache: Path | None, new_cache: Path | None) -> PreparedReport:
+    """prepare(), or its result from the previous build's cache when the text, the flags, the
+    corpus's reference files and the code are all unchanged (a rebuild after one report changed
+    parses and maps only that report). The result is also written to new_cache."""
+    src = read_source(path)
+    key = cache_key(f"{src.sha256}|{path}", base, synthetic, reference)
+    name = f"{key}.json"
+    if old_cache is not None and (old_cache / name).is_file():
+        try:
+            d = json.loads((old_cache / name).read_text(encoding="utf-8"))
+            found = PreparedReport(path, d["model"], src.text, d["graph"], d["lines"],
+                                   [tuple(x) for x in d["glossary"]], from_cache=True)
+        except (OSError, ValueError, KeyError, TypeError):
+            found = None  # a damaged cache entry is only a miss
+        if found is not None:
+            if new_cache is not None:
+                try:
+                    os.link(old_cache / name, new_cache / name)
+                except OSError:
+                    _write_entry(found, new_cache / name)
+            return found
+    prepared = prepare(path, base, synthetic, reference, src)
+    if new_cache is not None:
+        _write_entry(prepared, new_cache / name)
+    return prepared
+
+
+def _write_entry(p: PreparedReport, target: Path) -> None:
+    d = asdict(p)
+    del d["path"], d["text"], d["from_cache"]
+    target.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+
+
+def report_nquads(prepared: list[PreparedReport], shared_graph: str) -> bytes:
+    """Every report graph as N-Quads, with two corpus-wide corrections made on the lines:
+
+    - one preferred label per glossary term: reports print the same expansion with different
+      capitals; the first label in code-point order stays preferred everywhere and the others
+      become alternative labels (SKOS allows one prefLabel per language);
+    - a triple that several report graphs assert (national grade counts, glossary terms) is held
+      once, in the shared graph: Oxigraph's union default graph is a multiset over graphs, so a
+      triple in two graphs would answer every query twice and double every SUM.
+    """
+    keep: dict[str, tuple[str, str]] = {}
+    for p in prepared:
+        for term, label, obj in p.glossary:
+            if term not in keep or label < keep[term][0]:
+                keep[term] = (label, obj)
+    pref, alt = f"<{SKOS.prefLabel}>", f"<{SKOS.altLabel}>"
+    per_report = []
+    for p in prepared:
+        lines = p.lines
+        moved = [(term, obj) for term, label, obj in p.glossary if keep[term][0] != label]
+        if moved:
+            drop = {f"<{term}> {pref} {obj} .\n" for term, obj in moved}
+            lines = [x for x in lines if x not in drop]
+            for term, obj in moved:
+                lines.append(f"<{term}> {alt} {obj} .\n")
+                lines.append(f"<{term}> {pref} {keep[term][1]} .\n")
+            lines = list(dict.fromkeys(lines))
+        per_report.append((p.graph, lines))
+    seen: dict[str, int] = {}
+    for _, lines in per_report:
+        for x in lines:
+            seen[x] = seen.get(x, 0) + 1
+    out = []
+    for graph, lines in per_report:
+        g = f" <{graph}> .\n"
+        out.extend(x[:-3] + g for x in lines if seen[x] == 1)
+    g = f" <{shared_graph}> .\n"
+    out.extend(x[:-3] + g for x, n in seen.items() if n > 1)
+    return "".join(out).encode("utf-8")

@@ -1,0 +1,56 @@
+"""Incremental rebuild: a report whose text, flags and code are unchanged is taken from the
+previous build's cache instead of being parsed and mapped again, and the dataset is the same."""
+import json
+import shutil
+
+import pytest
+
+from graph_builder.build import CACHE, build_dataset
+from tests.conftest import CORPUS
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    d = tmp_path / "corpus"
+    shutil.copytree(CORPUS, d)
+    return d
+
+
+def _record(out):
+    return json.loads((out / "build.json").read_text(encoding="utf-8"))
+
+
+def test_unchanged_rebuild_comes_from_the_cache_and_is_identical(corpus, tmp_path, built):
+    out = tmp_path / "out"
+    first = build_dataset(corpus, out)
+    assert first["reports_from_cache"] == 0
+    second = build_dataset(corpus, out)
+    assert second["reports_from_cache"] == 4
+    # Byte-identical to the session's build from scratch of the same texts.
+    assert (out / "exports" / "dataset.nq").read_bytes() == (built / "exports" / "dataset.nq").read_bytes()
+
+
+def test_one_changed_report_is_parsed_again(corpus, tmp_path):
+    out = tmp_path / "out"
+    build_dataset(corpus, out)
+    peel = corpus / "west-mercia-2018-peel-effectiveness.txt"
+    text = peel.read_text(encoding="utf-8")
+    # A hand-picked area for improvement of the 2018 report, reworded.
+    old = "The force should introduce a performance framework to hold officers and staff to account"
+    assert old in text
+    peel.write_text(text.replace(old, old.replace("performance framework", "results framework")), encoding="utf-8")
+    record = build_dataset(corpus, out)
+    assert record["reports_from_cache"] == 3
+    nq = (out / "exports" / "dataset.nq").read_text(encoding="utf-8")
+    assert "introduce a results framework" in nq and "introduce a performance framework" not in nq
+
+
+def test_a_damaged_cache_entry_is_only_a_miss(corpus, tmp_path, built):
+    out = tmp_path / "out"
+    build_dataset(corpus, out)
+    entries = sorted((out / CACHE).iterdir())
+    assert len(entries) == 4
+    entries[0].write_text("{not json", encoding="utf-8")
+    record = build_dataset(corpus, out)
+    assert record["reports_from_cache"] == 3
+    assert (out / "exports" / "dataset.nq").read_bytes() == (built / "exports" / "dataset.nq").read_bytes()
