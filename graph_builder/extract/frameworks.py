@@ -6,6 +6,7 @@ Used to name and group areas; an area printed in a report but missing here is st
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 BASELINE_2006_DOMAINS = {
     "1": "Citizen Focus", "2": "Reducing Crime", "3": "Investigating Crime", "4": "Promoting Safety",
@@ -46,18 +47,29 @@ INSPECTION_2007_SHORT = {
 PEEL_PILLARS = ("Effectiveness", "Efficiency", "Legitimacy", "Leadership")
 
 
+_DASH = re.compile(r"\s*[–—-]\s*")
+_WS = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)   # the same area names are compared again and again
 def norm(name: str) -> str:
     """Comparison key for area names: case, dashes and spacing variants folded."""
     s = name.lower().replace("&", "and")
-    s = re.sub(r"\s*[–—-]\s*", " - ", s)
-    return re.sub(r"\s+", " ", s).strip(" :")
+    s = _DASH.sub(" - ", s)
+    return _WS.sub(" ", s).strip(" :")
+
+
+# norm(full name) -> full name, first listed wins; built once rather than at every lookup.
+_INSPECTION_2007_BY_KEY: dict[str, str] = {}
+for _full in INSPECTION_2007:
+    _INSPECTION_2007_BY_KEY.setdefault(norm(_full), _full)
 
 
 def inspection_2007_area(name: str) -> str | None:
     key = norm(name)
-    for full in INSPECTION_2007:
-        if norm(full) == key:
-            return full
+    full = _INSPECTION_2007_BY_KEY.get(key)
+    if full is not None:
+        return full
     return INSPECTION_2007_SHORT.get(key)
 
 

@@ -13,6 +13,7 @@ from .vocabulary import field
 
 _PHONE = re.compile(r"(?:\b(?:tel|telephone|phone|mobile|mob|dd|fax|ext)\b\.?\s*:?\s*)?\(?\+?\d[\d\s()-]{6,}\d(?:\s*ext\.?\s*[\d\s]+)?", re.IGNORECASE)
 _EMAIL = re.compile(r"\b(?:e-?mail\s*:?\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _LABELS = re.compile(r"\b(?:tel|telephone|phone|mobile|mob|dd|fax|email|e-mail|ext)\b\.?\s*:?", re.IGNORECASE)
 _RANKS = [
     "Assistant Chief Constable", "Deputy Chief Constable", "Chief Constable", "Assistant Chief Officer",
@@ -58,8 +59,9 @@ def contact_role(text: str) -> str | None:
 
 
 def strip_contact_details(text: str) -> str:
-    s = _EMAIL.sub("", text)
-    s = _PHONE.sub("", s)
+    # An e-mail address needs an '@' and a phone number digits: skipping the scans is the same result.
+    s = _EMAIL.sub("", text) if "@" in text else text
+    s = _PHONE.sub("", s) if _DIGIT.search(s) else s
     return re.sub(r"\s+", " ", s).strip()
 
 

@@ -16,6 +16,9 @@ _ISBN = re.compile(r"ISBN(?:-1[03])?\s*:?\s*((?:97[89][\s-]?)?\d{1,5}[\s-]?\d{1,
 _PERIOD = re.compile(
     r"assessment period\s+(?:from\s+)?((?:\d{1,2}\s+)?(?:%s)\s+\d{4})\s+(?:to|and|-|–)\s+((?:\d{1,2}\s+)?(?:%s)\s+\d{4})"
     % ("|".join(MONTHS), "|".join(MONTHS)), re.IGNORECASE)
+# Wherever _PERIOD matches in the whitespace-folded text, this matches at the same place in the original.
+_PERIOD_HINT = re.compile(r"assessment\s+period", re.IGNORECASE)
+_WS = re.compile(r"\s+")
 _PEEL_TITLE = re.compile(r"\bPEEL\b(?:[:\s]+(?:assessment\s+)?)?((?:19|20)\d\d)(?:\s*/\s*(\d\d))?", re.IGNORECASE)
 
 
@@ -85,7 +88,10 @@ def report_header(src: Source, all_units: list[Unit], fam: str) -> dict:
             isbns.append(v)
     period = None
     # Searched in whitespace-folded text: a wrapped line must not change the period or its quote.
-    m = _PERIOD.search(re.sub(r"\s+", " ", src.text))
+    # Only the text from the first possible match on is folded: most reports state no period, and
+    # folding a whole report cost more than the rest of the header.
+    hint = _PERIOD_HINT.search(src.text)
+    m = _PERIOD.search(_WS.sub(" ", src.text[hint.start():])) if hint else None
     if m:
         period = {"start": _date(m.group(1)), "end": _date(m.group(2)), "text": m.group(0)}
     return {

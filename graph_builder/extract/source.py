@@ -57,6 +57,14 @@ def physical_lines(text: str) -> list[tuple[int, int, int]]:
     out = []
     pos = 0
     no = 1
+    if "\r" not in text:
+        # The usual case, '\n' endings only: split is much faster than a regex scan, same offsets.
+        for no, line in enumerate(text.split("\n"), 1):
+            end = pos + len(line)
+            if end < len(text) or line:   # as below: no entry for an empty piece after the last newline
+                out.append((no, pos, end))
+            pos = end + 1
+        return out
     for m in _NEWLINE.finditer(text):
         out.append((no, pos, m.start()))
         pos = m.end()

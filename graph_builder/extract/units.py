@@ -145,12 +145,16 @@ def units(src: Source) -> list[Unit]:
             continue
         if cur is not None and wrap and not gap and _joins(cur.lines[-1], ln):
             cur.lines.append(ln)
-            # Markup is stripped from the joined raw text: emphasis may open on one line and close on the next.
-            first = cur.lines[0]
-            body = markup.strip_bullet(first.raw) if first.bullet is not None else first.raw
-            cur.text = markup.strip_markup(" ".join([body] + [x.raw for x in cur.lines[1:]]))
             continue
         cur = Unit(lines=[ln], text=ln.text, after_gap=gap)
         out.append(cur)
         gap = False
+    for u in out:
+        if len(u.lines) > 1:
+            # Markup is stripped from the joined raw text: emphasis may open on one line and close on the next.
+            # Done once the unit is complete (the joins look only at lines): re-stripping the growing text
+            # at every join made long paragraphs quadratic.
+            first = u.lines[0]
+            body = markup.strip_bullet(first.raw) if first.bullet is not None else first.raw
+            u.text = markup.strip_markup(" ".join([body] + [x.raw for x in u.lines[1:]]))
     return [u for u in out if u.text or u.table]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # kind -> pattern matched against the whole plain-text line (case-insensitive, optional trailing colon)
 _HEADINGS: list[tuple[str, str]] = [
@@ -23,6 +24,8 @@ _HEADINGS: list[tuple[str, str]] = [
     ("question-summary", r"summary for question (\d+)"),
 ]
 _COMPILED = [(k, re.compile(rf"^(?:{p})\s*:?$", re.IGNORECASE)) for k, p in _HEADINGS]
+# All of them at once: most lines are no heading, and one failed match is cheaper than sixteen.
+_ANY_HEADING = re.compile(r"^(?:%s)\s*:?$" % "|".join(f"(?:{p})" for _, p in _HEADINGS), re.IGNORECASE)
 
 FIELD_LABELS = {
     "INSPECTION AREA": "area", "TITLE": "title", "PROBLEM": "problem", "SOLUTION": "solution",
@@ -43,9 +46,11 @@ DIRECTION_LABELS = {
 }
 
 
+# The structure walkers ask about the same unit texts many times (look-ahead, several passes): memoised.
+@lru_cache(maxsize=1 << 14)
 def heading_kind(text: str) -> str | None:
     t = text.strip()
-    if len(t) > 120:
+    if len(t) > 120 or not _ANY_HEADING.match(t):
         return None
     for kind, pat in _COMPILED:
         if pat.match(t):
@@ -53,8 +58,14 @@ def heading_kind(text: str) -> str | None:
     return None
 
 
+_TRAILING_NUMBER = re.compile(r"(\d+)\s*:?\s*$")
+_WS = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[.!?:;)\]'’\"”]$")
+_HEADING_END = re.compile(r"[.;,]$")
+
+
 def heading_number(text: str) -> int | None:
-    m = re.search(r"(\d+)\s*:?\s*$", text.strip())
+    m = _TRAILING_NUMBER.search(text.strip())
     return int(m.group(1)) if m else None
 
 
@@ -69,16 +80,17 @@ def field(text: str) -> tuple[str, str] | None:
     return FIELD_LABELS[m.group(1)], m.group(2).strip()
 
 
+@lru_cache(maxsize=4096)   # asked of every table cell and look-ahead unit
 def grade_label(text: str) -> str | None:
-    return GRADE_LABELS.get(re.sub(r"\s+", " ", text.strip().strip(":*").lower()))
+    return GRADE_LABELS.get(_WS.sub(" ", text.strip().strip(":*").lower()))
 
 
 def direction_label(text: str) -> str | None:
-    return DIRECTION_LABELS.get(re.sub(r"\s+", " ", text.strip().strip(":*").lower()))
+    return DIRECTION_LABELS.get(_WS.sub(" ", text.strip().strip(":*").lower()))
 
 
 def ends_sentence(text: str) -> bool:
-    return bool(re.search(r"[.!?:;)\]'’\"”]$", text.strip()))
+    return bool(_SENTENCE_END.search(text.strip()))
 
 
 def looks_like_heading(text: str) -> bool:
@@ -86,6 +98,6 @@ def looks_like_heading(text: str) -> bool:
     t = text.strip()
     if not t or len(t) > 100 or len(t.split()) > 14:
         return False
-    if re.search(r"[.;,]$", t) or not (t[0].isupper() or t[0].isdigit()):
+    if _HEADING_END.search(t) or not (t[0].isupper() or t[0].isdigit()):
         return False
     return True
