@@ -13,7 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .similarity import Link, Statement, features, similar_pairs, vectors
+import numpy as np
+
+from .similarity import Link, Statement, _pairs_above, statement_bags, tfidf_matrix
 
 FOLLOWUP_METHOD = "tfidf-words-cosine-v1"
 FOLLOWUP_THRESHOLD = 0.197
@@ -56,18 +58,22 @@ def find_followups(statements: list[Statement], links: Iterable[Link] = (),
         if key not in found or found[key].score < score:
             found[key] = FollowUp(later.iri, earlier.iri, round(score, 4), basis)
 
-    # IDF over every statement, so a term's weight does not depend on how a force is split up.
-    vecs = vectors([features(s.text, words=True, chars=0) for s in statements])
+    # IDF over every statement, so a term's weight does not depend on how a force is split up
+    # (each distinct text vectorised once, counted as often as it occurs).
+    text_ids: dict[str, int] = {}
+    text_of = np.array([text_ids.setdefault(s.text, len(text_ids)) for s in statements], dtype=np.int64)
     per_force: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(statements):
         if s.kind in ISSUE_KINDS and s.year is not None:
             per_force[s.force].append(i)
-    for force in sorted(per_force):
-        idx = per_force[force]
-        groups = [statements[i].year for i in idx]
-        for i, j, score in similar_pairs([vecs[k] for k in idx], groups, threshold):
-            if round(score, 4) >= threshold:
-                add(statements[idx[i]], statements[idx[j]], score, "similar-text")
+    if per_force:
+        x = tfidf_matrix(statement_bags(list(text_ids)), copies=np.bincount(text_of), words=True)
+        x = x[text_of]
+        for force in sorted(per_force):
+            idx = np.array(per_force[force])
+            for i, j, score in zip(*(a.tolist() for a in _pairs_above(x, threshold, idx))):
+                if statements[i].year != statements[j].year and round(score, 4) >= threshold:
+                    add(statements[i], statements[j], score, "similar-text")
     for link in links:
         a, b = by_iri.get(link.source), by_iri.get(link.target)
         if a and b and link.score >= LINK_FOLLOWUP_THRESHOLD:
