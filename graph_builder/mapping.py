@@ -24,12 +24,24 @@ KIND_CLASS = {"strength": "Strength", "work-in-progress": "WorkInProgress",
               "area-for-improvement": "AreaForImprovement", "cause-of-concern": "CauseOfConcern"}
 
 
+class _Terms(Namespace):
+    """A namespace whose terms are made once: rdflib's Namespace builds a new URIRef on every
+    attribute access, which cost a tenth of the mapping time."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = self.term(name)
+        object.__setattr__(self, name, term)
+        return term
+
+
 class Minter:
     """Mints every URI of docs/contracts.md from plain values."""
 
     def __init__(self, base: str = DEFAULT_BASE):
         self.base = base.rstrip("/")
-        self.insp = Namespace(f"{self.base}/def/inspection/")
+        self.insp = _Terms(f"{self.base}/def/inspection/")
 
     def u(self, *parts: str) -> URIRef:
         return URIRef("/".join([self.base, *parts]))

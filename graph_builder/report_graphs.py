@@ -33,12 +33,18 @@ _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
+@lru_cache(maxsize=8192)
+def _nt_iri(t: URIRef) -> str:
+    # Cached: predicates, classes, forces and grades recur in every triple of every report.
+    if _BAD_IRI.search(t):
+        raise HmicKgError(f"cannot write the IRI {str(t)!r}: it holds a character IRIs may not contain")
+    return f"<{t}>"
+
+
 def nt_term(t) -> str:
     """The N-Triples form of an rdflib IRI or literal."""
     if isinstance(t, URIRef):
-        if _BAD_IRI.search(t):
-            raise HmicKgError(f"cannot write the IRI {str(t)!r}: it holds a character IRIs may not contain")
-        return f"<{t}>"
+        return _nt_iri(t)
     if isinstance(t, Literal):
         v = str(t).translate(_ESCAPES)
         if t.language:
