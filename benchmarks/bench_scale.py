@@ -1,5 +1,6 @@
 """National scale: synthetic corpora of several sizes built by `hmic-kg build`, each stage's wall
-time and the peak memory of the whole process tree (the build and its worker processes, summed),
+time and the peak memory of the whole process tree (the build, its worker and export processes: summed proportional set
+size, so pages a forked child shares with its parent count once),
 and optionally the naive pipeline (rdflib + owlrl + pySHACL, benchmarks/bench_build.py) on the same
 input with a time cap, side by side.
 
@@ -24,10 +25,21 @@ ROOT = Path(__file__).resolve().parent.parent
 HMIC_KG = str(ROOT / ".venv" / "bin" / "hmic-kg")
 
 
+def _pss(pid: int) -> int:
+    # Proportional set size: a page a forked child shares with its parent counts once, not twice.
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def _tree_rss(pid: int) -> int:
-    """Resident bytes of pid and all its descendants, from /proc."""
+    """Memory of pid and all its descendants (summed PSS), from /proc."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
@@ -35,13 +47,12 @@ def _tree_rss(pid: int) -> int:
             with open(f"/proc/{d}/stat") as fh:
                 fields = fh.read().rsplit(")", 1)[1].split()
             children.setdefault(int(fields[1]), []).append(int(d))
-            rss[int(d)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             continue
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
+        total += _pss(p)
         todo.extend(children.get(p, []))
     return total
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import gc
 import json
+import multiprocessing as mp
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,13 +22,13 @@ from . import __version__
 from .description import description_graph
 from .errors import HmicKgError, ReportError
 from .exports import write_exports
-from .links import links_graph, recurring_issues
+from .links import links_ntriples, recurring_issues
 from .manifest import Manifest, read_manifest
 from .mapping import DEFAULT_BASE, Minter
 from .oxrdf import to_ox
 from .reasoning import compile_rules, materialise
 from .reference import load_turtle, ontology_graph, reference_graph
-from .report_graphs import PreparedReport, nt_line, prepare_cached, report_nquads
+from .report_graphs import PreparedReport, prepare_cached, report_nquads
 from .validation import Validation, validate_store_contents
 
 REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
@@ -101,13 +102,17 @@ def _checked(results, total: int, progress: Progress | None) -> list[PreparedRep
 
 
 def assemble(parsed: list[PreparedReport], base: str, store: ox.Store, manifest: Manifest | None = None) -> dict:
-    """Loads every graph into `store`; returns what the build record needs."""
+    """Loads every graph into `store`; returns what the build record needs. The reports' lines
+    are dropped once loaded (at national scale they hold half a gigabyte)."""
     m = Minter(base)
     store.bulk_load(report_nquads(parsed, str(m.graph("shared"))), format=ox.RdfFormat.N_QUADS)
+    for p in parsed:
+        p.lines = p.glossary = None
     _, links, followups, citations = recurring_issues([p.model for p in parsed], base)
-    g = f" <{m.graph('links')}> .\n"
-    data = "".join(nt_line(*t)[:-3] + g for t in links_graph(links, followups, citations, base))
-    store.bulk_load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    for p in parsed:  # what the build record and the description still read; the rest is in the store
+        p.model = {k: p.model[k] for k in ("report", "force", "warnings")}
+    store.bulk_load(links_ntriples(links, followups, citations, base).encode("utf-8"),
+                    format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(m.graph("links"))))
     return {"inferred": add_context(store, base, manifest.reference if manifest else ()),
             "similarity_links": len(links), "follow_ups": len(followups)}
 
@@ -154,7 +159,9 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
         parsed = parse_corpus(files, progress, base=base, manifest=manifest, old_cache=old_cache,
                               new_cache=work / CACHE)
         t = lap("parse+map", t0)
-        store = ox.Store(str(work / "store"))
+        # Built in memory: loading and updating an on-disk store cost more than the rest of the
+        # build; the on-disk store is written once, from the finished dataset (write_exports).
+        store = ox.Store()
         info = assemble(parsed, base, store, manifest)
         t = lap("links+reason", t)
         sources = {str(Minter(base).report(p.model["force"]["id"], p.model["report"]["programme"])): str(p.path)
@@ -162,18 +169,24 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
         desc = description_graph(store, base, parsed, __version__)
         dgraph = ox.NamedNode(str(Minter(base).graph("description")))
         store.extend(to_ox((s, p, o, dgraph)) for s, p, o in desc)
-        store.flush()
         texts = work / "texts"
         texts.mkdir()
         for p in parsed:
             (texts / f"{p.model['report']['sha256']}.txt").write_text(p.text, encoding="utf-8")
-        # The exports are written while validation runs (the store is complete and no longer
-        # changes); a dataset that then fails validation is thrown away with the whole work dir.
-        with ThreadPoolExecutor(1) as pool:
-            exporting = pool.submit(write_exports, store, work / "exports", base)
+            p.text = None
+        # The exports and the on-disk store are written by a forked child while this process
+        # validates (the store is complete and no longer changes; a thread would share one core,
+        # as pyoxigraph holds the GIL). A dataset that fails validation is thrown away with the
+        # whole work dir.
+        exporting = _ExportChild(store, work / "exports", work / "store", base)
+        try:
             result = validate_store_contents(store, base, sources)
-            counts = exporting.result()
+            validated = time.perf_counter() - t
+            counts, written = exporting.result()
+        finally:
+            exporting.stop()
         t = lap("validate+write", t)
+        timings["of which validate"], timings["of which write (in parallel)"] = round(validated, 3), round(written, 3)
         if not result.conforms:
             raise InvalidDataset(result)
         result.report.serialize(work / "exports" / "validation.ttl", format="turtle")
@@ -199,6 +212,45 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+
+
+class _ExportChild:
+    """write_exports in a forked process, which sees the parent's in-memory store as it was."""
+
+    def __init__(self, store: ox.Store, exports: Path, store_dir: Path, base: str):
+        ctx = mp.get_context("fork")
+        self._recv, send = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_export_child, args=(send, store, exports, store_dir, base), daemon=True)
+        self._proc.start()
+        send.close()
+
+    def result(self) -> tuple[dict, float]:
+        """The export counts and the seconds the child took."""
+        try:
+            status, payload = self._recv.recv()
+        except EOFError:
+            status, payload = "error", f"the export process died (exit code {self._proc.exitcode})"
+        self._proc.join()
+        if status != "ok":
+            raise HmicKgError(f"writing the exports failed: {payload}; the previous output is unchanged")
+        return payload
+
+    def stop(self) -> None:
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join()
+        self._recv.close()
+
+
+def _export_child(conn, store: ox.Store, exports: Path, store_dir: Path, base: str) -> None:
+    try:
+        t = time.perf_counter()
+        counts = write_exports(store, exports, base, store_dir)
+        conn.send(("ok", (counts, time.perf_counter() - t)))
+    except Exception as exc:  # noqa: BLE001 -- reported to the parent, which raises it as a build error
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
 
 
 def _check_store(path: Path, quads: int) -> None:

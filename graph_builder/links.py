@@ -14,6 +14,7 @@ from rdflib.namespace import PROV, RDF, SKOS, XSD
 from .extract.frameworks import slug
 from .followups import FOLLOWUP_METHOD, FollowUp, find_followups
 from .mapping import Minter, area_slug
+from .report_graphs import nt_line, nt_term
 from .similarity import METHOD, THRESHOLD, Link, Statement, score_pairs, statements_from_model
 
 # The programme a prior-grade citation names, by (programme word, year), when that programme is
@@ -55,10 +56,17 @@ def recurring_issues(models: list[dict], base: str) -> tuple[list[Statement], li
 
 
 def links_graph(links: list[Link], followups: list[FollowUp], citations: list, base: str) -> Graph:
+    """The links graph as an rdflib Graph (links_ntriples, parsed)."""
+    return Graph().parse(data=links_ntriples(links, followups, citations, base), format="nt")
+
+
+def links_ntriples(links: list[Link], followups: list[FollowUp], citations: list, base: str) -> str:
+    """The links graph as N-Triples, written as strings: at national scale it holds over a million
+    triples, and building them as rdflib terms took half a minute."""
     m = Minter(base)
     insp = m.insp
-    g = Graph()
     method, run = m.u("def", "similarity-method", METHOD), m.u("id", "run", "similarity", METHOD)
+    g = Graph()
     g.add((method, RDF.type, SKOS.Concept))
     g.add((method, SKOS.prefLabel, Literal(METHOD)))
     g.add((method, SKOS.definition, Literal(
@@ -67,27 +75,30 @@ def links_graph(links: list[Link], followups: list[FollowUp], citations: list, b
     g.add((method, insp.threshold, Literal(str(THRESHOLD), datatype=XSD.decimal)))
     g.add((run, RDF.type, PROV.Activity))
     g.add((run, PROV.used, method))
-    for link in links:
-        node = m.u("data", "similarity", METHOD, _key(link.source, link.target))
-        a, b = URIRef(link.source), URIRef(link.target)
-        g.add((node, RDF.type, insp.SimilarityLink))
-        g.add((node, insp.linkSource, a))
-        g.add((node, insp.linkTarget, b))
-        g.add((node, insp.similarityScore, Literal(f"{link.score:.4f}", datatype=XSD.decimal)))
-        g.add((node, insp.similarityMethod, method))
-        g.add((node, PROV.wasGeneratedBy, run))
-        if link.score >= THRESHOLD:
-            g.add((a, insp.similarTo, b))
     fu_run = m.u("id", "run", "follow-up", FOLLOWUP_METHOD)
     g.add((fu_run, RDF.type, PROV.Activity))
+    out = [nt_line(*t) for t in g]
+    t = {k: nt_term(v) for k, v in {
+        "type": RDF.type, "link": insp.SimilarityLink, "src": insp.linkSource, "tgt": insp.linkTarget,
+        "score": insp.similarityScore, "method": insp.similarityMethod, "gen": PROV.wasGeneratedBy,
+        "similar": insp.similarTo, "fu": insp.FollowUp, "of": insp.followUpOf, "by": insp.followUpBy,
+        "basis": insp.basis, "cited": insp.citedJudgement}.items()}
+    method_nt, run_nt, fu_run_nt = nt_term(method), nt_term(run), nt_term(fu_run)
+    dec = f"^^<{XSD.decimal}>"
+    for link in links:
+        node = nt_term(m.u("data", "similarity", METHOD, _key(link.source, link.target)))
+        a, b = nt_term(URIRef(link.source)), nt_term(URIRef(link.target))
+        out += [f"{node} {t['type']} {t['link']} .\n", f"{node} {t['src']} {a} .\n", f"{node} {t['tgt']} {b} .\n",
+                f'{node} {t["score"]} "{link.score:.4f}"{dec} .\n', f"{node} {t['method']} {method_nt} .\n",
+                f"{node} {t['gen']} {run_nt} .\n"]
+        if link.score >= THRESHOLD:
+            out.append(f"{a} {t['similar']} {b} .\n")
     for f in followups:
-        node = m.u("data", "follow-up", _key(f.later, f.earlier))
-        g.add((node, RDF.type, insp.FollowUp))
-        g.add((node, insp.followUpOf, URIRef(f.earlier)))
-        g.add((node, insp.followUpBy, URIRef(f.later)))
-        g.add((node, insp.similarityScore, Literal(f"{f.score:.4f}", datatype=XSD.decimal)))
-        g.add((node, insp.basis, Literal(f.basis)))
-        g.add((node, PROV.wasGeneratedBy, fu_run))
+        node = nt_term(m.u("data", "follow-up", _key(f.later, f.earlier)))
+        out += [f"{node} {t['type']} {t['fu']} .\n", f"{node} {t['of']} {nt_term(URIRef(f.earlier))} .\n",
+                f"{node} {t['by']} {nt_term(URIRef(f.later))} .\n",
+                f'{node} {t["score"]} "{f.score:.4f}"{dec} .\n',
+                f"{node} {t['basis']} {nt_term(Literal(f.basis))} .\n", f"{node} {t['gen']} {fu_run_nt} .\n"]
     for citation, judgement in citations:
-        g.add((URIRef(citation), insp.citedJudgement, URIRef(judgement)))
-    return g
+        out.append(f"{nt_term(URIRef(citation))} {t['cited']} {nt_term(URIRef(judgement))} .\n")
+    return "".join(dict.fromkeys(out))
