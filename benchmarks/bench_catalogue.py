@@ -64,6 +64,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--no-cache", action="store_true")
+    ap.add_argument("--budget", type=float, default=30.0, help="seconds of repeated requests per query at most")
     a = ap.parse_args()
     params = example_params(a.data)
     port = free_port()
@@ -83,8 +84,8 @@ def main() -> None:
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise SystemExit("the service did not start")
             time.sleep(0.3)
-        print("| query | rows | first request ms | p50 ms | p99 ms | bare pyoxigraph ms |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        print("| query | rows | first request ms | requests | p50 ms | p99 ms | bare pyoxigraph ms |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |", flush=True)
         with httpx.Client(timeout=120) as client:
             for name, ps in sorted(params.items()):
                 url = f"{base}/queries/{name}"
@@ -96,13 +97,16 @@ def main() -> None:
                     continue
                 rows = len(r.json()["results"]["bindings"])
                 lat = []
-                for _ in range(a.requests):
+                began = time.perf_counter()
+                # A result too large for the cache is evaluated every time: stop its loop after
+                # --budget seconds and say how many requests were made.
+                while len(lat) < a.requests and (time.perf_counter() - began < a.budget or len(lat) < 5):
                     t = time.perf_counter()
                     client.get(url, params=ps).raise_for_status()
                     lat.append((time.perf_counter() - t) * 1000)
                 lat.sort()
                 p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))]
-                print(f"| {name} | {rows} | {first:.0f} | {statistics.median(lat):.1f} | {p99:.1f} | "
+                print(f"| {name} | {rows} | {first:.0f} | {len(lat)} | {statistics.median(lat):.1f} | {p99:.1f} | "
                       f"{bare_ms(a.data, name, ps):.0f} |", flush=True)
     finally:
         proc.terminate()

@@ -23,7 +23,9 @@ class Settings:
     queue_timeout: float | None = None  # waiting for a free worker; None: same as timeout
     cache: bool = True
     cache_entries: int = 512
-    cache_bytes: int = 128 * 1024 * 1024
+    # Large enough that the biggest catalogue listings at national scale (tens of MB of JSON for
+    # 25,000 rows) are kept: an entry may use up to a quarter of it.
+    cache_bytes: int = 512 * 1024 * 1024
     cors: bool = True
     store_url: str | None = None  # serve --store: an external SPARQL 1.1 query endpoint
 
