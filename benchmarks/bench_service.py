@@ -90,7 +90,7 @@ def start(kind: str, data: Path, port: int, workers: int) -> subprocess.Popen:
         cmd = [sys.executable, __file__, "--serve", kind, "--data", str(data), "--port", str(port)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/sparql"
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + 1200  # rdflib-endpoint parses the whole N-Quads export first
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"{kind} exited: {proc.stderr.read().decode()[-2000:]}")

@@ -54,3 +54,20 @@ def test_a_damaged_cache_entry_is_only_a_miss(corpus, tmp_path, built):
     record = build_dataset(corpus, out)
     assert record["reports_from_cache"] == 3
     assert (out / "exports" / "dataset.nq").read_bytes() == (built / "exports" / "dataset.nq").read_bytes()
+
+
+def test_a_failing_export_fails_the_build_and_keeps_the_previous_output(corpus, tmp_path, monkeypatch):
+    import graph_builder.build as build_module
+    from graph_builder.errors import HmicKgError
+    out = tmp_path / "out"
+    build_dataset(corpus, out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+    # The export child is forked, so it runs the patched function.
+    monkeypatch.setattr(build_module, "write_exports", broken)
+    with pytest.raises(HmicKgError, match="writing the exports failed: OSError: disk full"):
+        build_dataset(corpus, out)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.building-")]
