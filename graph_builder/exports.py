@@ -5,6 +5,7 @@ import csv
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -84,11 +85,26 @@ def write_exports(store: ox.Store, out: Path, base: str, store_dir: Path | None 
     unsorted.unlink()
     with (out / "dataset.nq").open("rb") as fh:
         quads = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 24), b""))
-    if store_dir is not None:
-        disk = ox.Store(str(store_dir))
-        disk.bulk_load(path=str(out / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
-        disk.flush()
-        del disk
+    # The on-disk store loads in its own fresh process (graph_builder/store_loader.py says why)
+    # while the other exports are written.
+    loader = None if store_dir is None else subprocess.Popen(
+        [sys.executable, "-m", "graph_builder.store_loader", str(out / "dataset.nq"), str(store_dir)],
+        cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        counts = _write_rest(store, out, base, prefixes, quads)
+    except BaseException:
+        if loader is not None:
+            loader.kill()
+            loader.wait()
+        raise
+    if loader is not None:
+        _, err = loader.communicate()
+        if loader.returncode != 0:
+            raise OSError(f"loading the on-disk store failed: {err.decode(errors='replace').strip()[-500:]}")
+    return counts
+
+
+def _write_rest(store: ox.Store, out: Path, base: str, prefixes: dict, quads: int) -> dict:
     store.dump(str(out / "dataset.trig"), format=ox.RdfFormat.TRIG, prefixes=prefixes)
     store.dump(str(out / "dataset.jsonld"), format=ox.RdfFormat.JSON_LD, prefixes=prefixes)
     (out / "context.jsonld").write_text(json.dumps({"@context": prefixes}, indent=2, sort_keys=True), encoding="utf-8")

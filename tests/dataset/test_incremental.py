@@ -71,3 +71,22 @@ def test_a_failing_export_fails_the_build_and_keeps_the_previous_output(corpus, 
         build_dataset(corpus, out)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.building-")]
+
+
+def test_build_after_opening_an_on_disk_store_does_not_hang(tmp_path):
+    """Regression: the export child is forked; when it opened the on-disk store itself, a parent
+    that had already opened one (as a test session or `serve` has) left RocksDB's background
+    threads behind in the child, which then waited for them forever."""
+    import subprocess
+    import sys
+    script = (
+        "import pyoxigraph as ox, sys\n"
+        "from pathlib import Path\n"
+        "from graph_builder.build import build_dataset\n"
+        "s = ox.Store(sys.argv[1]); s.add(ox.Quad(ox.NamedNode('http://e/s'), ox.NamedNode('http://e/p'), ox.Literal('o')))\n"
+        "s.flush()\n"
+        "print(build_dataset(Path(sys.argv[2]), Path(sys.argv[3]))['counts']['quads'])\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "other"), str(CORPUS), str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout.split()[-1]) > 40_000
