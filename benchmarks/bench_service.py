@@ -116,8 +116,12 @@ async def load(url: str, query: str, concurrency: int, duration: float) -> dict:
             nonlocal errors
             while time.perf_counter() < stop:
                 t = time.perf_counter()
-                r = await client.get(url, params={"query": query},
-                                     headers={"accept": "application/sparql-results+json"})
+                try:
+                    r = await client.get(url, params={"query": query},
+                                         headers={"accept": "application/sparql-results+json"})
+                except httpx.HTTPError:  # e.g. no answer within the client's 60 s: an error, not a crash
+                    errors += 1
+                    continue
                 latencies.append(time.perf_counter() - t)
                 if r.status_code != 200:
                     errors += 1
@@ -125,6 +129,8 @@ async def load(url: str, query: str, concurrency: int, duration: float) -> dict:
         await asyncio.gather(*(one_client() for _ in range(concurrency)))
         elapsed = time.perf_counter() - began
     latencies.sort()
+    if not latencies:
+        return {"rps": 0.0, "p50": float("nan"), "p99": float("nan"), "n": 0, "errors": errors}
     pct = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
     return {"rps": len(latencies) / elapsed, "p50": pct(0.50), "p99": pct(0.99),
             "n": len(latencies), "errors": errors}
