@@ -10,6 +10,7 @@ import json
 import multiprocessing as mp
 import os
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Callable
@@ -182,13 +183,13 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
         try:
             result = validate_store_contents(store, base, sources)
             validated = time.perf_counter() - t
+            if not result.conforms:
+                raise InvalidDataset(result)  # the exports are not waited for, only stopped
             counts, written = exporting.result()
         finally:
             exporting.stop()
         t = lap("validate+write", t)
         timings["of which validate"], timings["of which write (in parallel)"] = round(validated, 3), round(written, 3)
-        if not result.conforms:
-            raise InvalidDataset(result)
         result.report.serialize(work / "exports" / "validation.ttl", format="turtle")
         record = {
             "base": base, "tool_version": __version__,
@@ -237,12 +238,18 @@ class _ExportChild:
 
     def stop(self) -> None:
         if self._proc.is_alive():
-            self._proc.kill()
+            # The whole group: the child's store-loading process too, so nothing writes into the
+            # work directory after it is removed.
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except ProcessLookupError:  # not yet in its own group, so it has started nothing
+                self._proc.kill()
             self._proc.join()
         self._recv.close()
 
 
 def _export_child(conn, store: ox.Store, exports: Path, store_dir: Path, base: str) -> None:
+    os.setpgrp()  # its own process group, which stop() can end with everything it started
     try:
         t = time.perf_counter()
         counts = write_exports(store, exports, base, store_dir)

@@ -87,6 +87,27 @@ def test_build_after_opening_an_on_disk_store_does_not_hang(tmp_path):
         "s.flush()\n"
         "print(build_dataset(Path(sys.argv[2]), Path(sys.argv[3]))['counts']['quads'])\n")
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "other"), str(CORPUS), str(tmp_path / "out")],
-                          capture_output=True, text=True, timeout=120)
+                          check=False, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert int(done.stdout.split()[-1]) > 40_000
+
+
+def test_an_invalid_dataset_stops_the_exports_and_leaves_nothing_behind(corpus, tmp_path, monkeypatch):
+    import time
+
+    import graph_builder.build as build_module
+    from graph_builder.build import InvalidDataset
+    from graph_builder.validation import Validation
+
+    def slow_exports(*args, **kwargs):
+        time.sleep(30)  # still writing when validation fails: the build must not wait for it
+        return {}
+    monkeypatch.setattr(build_module, "write_exports", slow_exports)
+    monkeypatch.setattr(build_module, "validate_store_contents",
+                        lambda *a, **k: Validation(conforms=False, report=None, problems=[]))
+    began = time.perf_counter()
+    with pytest.raises(InvalidDataset):
+        build_dataset(corpus, tmp_path / "out")
+    assert time.perf_counter() - began < 25
+    assert not (tmp_path / "out").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.building-")]
