@@ -24,8 +24,9 @@ def corpus_quads(build_dir: Path):
     return [q for q in store if not q.graph_name.value.endswith(skip)]
 
 
-def replicate(quads, target: int):
-    """Copies of the report graphs with every /west-mercia/-style key suffixed, until `target`."""
+def replicate(quads, target: int, key=str, whole: bool = False):
+    """Copies of the report graphs with every /west-mercia/-style key suffixed "-copy" + key(k),
+    until `target` quads; whole=True keeps the last copy whole instead of cutting it at target."""
     base = [q for q in quads if "/graph/report/" in q.graph_name.value]
     fixed = [q for q in quads if "/graph/report/" not in q.graph_name.value]
     out, k = list(fixed) + list(base), 1
@@ -35,13 +36,13 @@ def replicate(quads, target: int):
         if isinstance(t, ox.NamedNode):
             v = t.value
             for f in forces:
-                v = v.replace(f, f"{f[:-1]}-copy{k}/")
+                v = v.replace(f, f"{f[:-1]}-copy{key(k)}/")
             return ox.NamedNode(v)
         return t
     while len(out) < target:
         out.extend(ox.Quad(ren(q.subject), q.predicate, ren(q.object), ren(q.graph_name)) for q in base)
         k += 1
-    return out[:target]
+    return out if whole else out[:target]
 
 
 def run_fast(quads) -> tuple[float, int]:

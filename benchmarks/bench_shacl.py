@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from bench_reasoning import corpus_quads
+from bench_reasoning import replicate as replicate_digits
 from rdflib.namespace import RDF
 
 from graph_builder.build import add_context
@@ -44,23 +45,10 @@ def _letters(k: int) -> str:
 
 
 def replicate(quads, target: int):
-    """bench_reasoning.replicate, with copies keyed -copy-a, -copy-b, ... (letters, not digits: the
-    shapes' URI patterns allow only letters in a force key, and the copies should conform)."""
-    base = [q for q in quads if "/graph/report/" in q.graph_name.value]
-    out, k = [q for q in quads if "/graph/report/" not in q.graph_name.value] + base, 1
-    forces = ("/west-mercia/", "/west-midlands/", "/cheshire/")
-
-    def ren(t):
-        if isinstance(t, ox.NamedNode):
-            v = t.value
-            for f in forces:
-                v = v.replace(f, f"{f[:-1]}-copy-{_letters(k)}/")
-            return ox.NamedNode(v)
-        return t
-    while len(out) < target:
-        out.extend(ox.Quad(ren(q.subject), q.predicate, ren(q.object), ren(q.graph_name)) for q in base)
-        k += 1
-    return out  # whole copies: a truncated one would not conform
+    """bench_reasoning.replicate with copies keyed -copy-a, -copy-b, ... (letters, not digits: the
+    shapes' URI patterns allow only letters in a force key, and the copies should conform), and
+    whole copies: a truncated one would not conform."""
+    return replicate_digits(quads, target, key=lambda k: f"-{_letters(k)}", whole=True)
 
 
 def scaled_store(quads, size: int) -> ox.Store:
