@@ -14,7 +14,7 @@ import signal
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -30,6 +30,7 @@ from .oxrdf import to_ox
 from .reasoning import compile_rules, materialise
 from .reference import load_turtle, ontology_graph, reference_graph
 from .report_graphs import PreparedReport, prepare_cached, report_nquads
+from .staging import Staging
 from .validation import Validation, validate_store_contents
 
 REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
@@ -102,20 +103,34 @@ def _checked(results, total: int, progress: Progress | None) -> list[PreparedRep
     return out
 
 
-def assemble(parsed: list[PreparedReport], base: str, store: ox.Store, manifest: Manifest | None = None) -> dict:
+def assemble(parsed: list[PreparedReport], base: str, store: ox.Store, manifest: Manifest | None = None,
+             staging: Staging | None = None) -> dict:
     """Loads every graph into `store`; returns what the build record needs. The reports' lines
-    are dropped once loaded (at national scale they hold half a gigabyte)."""
+    are dropped once loaded (at national scale they hold half a gigabyte). With `staging`, the
+    report graphs are handed to it as soon as they are loaded."""
     m = Minter(base)
-    store.bulk_load(report_nquads(parsed, str(m.graph("shared"))), format=ox.RdfFormat.N_QUADS)
+    nquads = report_nquads(parsed, str(m.graph("shared")))
     for p in parsed:
         p.lines = p.glossary = None
-    _, links, followups, citations = recurring_issues([p.model for p in parsed], base)
+    # Oxigraph's bulk load and dump release the GIL, so the similarity search runs beside them.
+    with ThreadPoolExecutor(1) as side:
+        loading = side.submit(_load_reports, store, nquads, staging)
+        del nquads
+        _, links, followups, citations = recurring_issues([p.model for p in parsed], base)
+        links_nt = links_ntriples(links, followups, citations, base).encode("utf-8")
+        loading.result()
     for p in parsed:  # what the build record and the description still read; the rest is in the store
         p.model = {k: p.model[k] for k in ("report", "force", "warnings")}
-    store.bulk_load(links_ntriples(links, followups, citations, base).encode("utf-8"),
-                    format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(m.graph("links"))))
+    store.bulk_load(links_nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(m.graph("links"))))
+    del links_nt
     return {"inferred": add_context(store, base, manifest.reference if manifest else ()),
             "similarity_links": len(links), "follow_ups": len(followups)}
+
+
+def _load_reports(store: ox.Store, nquads: bytes, staging: Staging | None) -> None:
+    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    if staging is not None:
+        staging.first_part(store)  # the store holds the report graphs only, and they are final
 
 
 def add_context(store: ox.Store, base: str, extra_reference: tuple[Path, ...] = ()) -> int:
@@ -154,6 +169,7 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     work.chmod(0o755)
+    staging = None
     try:
         (work / CACHE).mkdir(parents=True)
         old_cache = out / CACHE if (out / CACHE).is_dir() else None
@@ -161,9 +177,10 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
                               new_cache=work / CACHE)
         t = lap("parse+map", t0)
         # Built in memory: loading and updating an on-disk store cost more than the rest of the
-        # build; the on-disk store is written once, from the finished dataset (write_exports).
+        # build; the on-disk store is loaded aside, once, from the finished graphs (staging.py).
         store = ox.Store()
-        info = assemble(parsed, base, store, manifest)
+        staging = Staging(work / "staging", work / "store")
+        info = assemble(parsed, base, store, manifest, staging)
         t = lap("links+reason", t)
         sources = {str(Minter(base).report(p.model["force"]["id"], p.model["report"]["programme"])): str(p.path)
                    for p in parsed}
@@ -175,19 +192,23 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
         for p in parsed:
             (texts / f"{p.model['report']['sha256']}.txt").write_text(p.text, encoding="utf-8")
             p.text = None
-        # The exports and the on-disk store are written by a forked child while this process
-        # validates (the store is complete and no longer changes; a thread would share one core,
-        # as pyoxigraph holds the GIL). A dataset that fails validation is thrown away with the
-        # whole work dir.
-        exporting = _ExportChild(store, work / "exports", work / "store", base)
+        # The exports are written, and the rest of the on-disk store handed to its loader, by a
+        # forked child while this process validates (the store is complete and no longer
+        # changes; a thread would share one core, as pyoxigraph holds the GIL). A dataset that
+        # fails validation is thrown away with the whole work dir.
+        staging.sorted()
+        exporting = _ExportChild(store, work / "exports", staging, base)
         try:
+            staging.loader.close_input()  # the child holds the loader's input now, and closes it
             result = validate_store_contents(store, base, sources)
             validated = time.perf_counter() - t
             if not result.conforms:
                 raise InvalidDataset(result)  # the exports are not waited for, only stopped
             counts, written = exporting.result()
+            staging.loader.finish()
         finally:
             exporting.stop()
+        shutil.rmtree(work / "staging")
         t = lap("validate+write", t)
         timings["of which validate"], timings["of which write (in parallel)"] = round(validated, 3), round(written, 3)
         result.report.serialize(work / "exports" / "validation.ttl", format="turtle")
@@ -211,6 +232,8 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
         record["timings_s"]["total"] = round(time.perf_counter() - t0, 3)
         return record
     except BaseException:
+        if staging is not None:
+            staging.stop()
         shutil.rmtree(work, ignore_errors=True)
         raise
 
@@ -218,11 +241,15 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
 class _ExportChild:
     """write_exports in a forked process, which sees the parent's in-memory store as it was."""
 
-    def __init__(self, store: ox.Store, exports: Path, store_dir: Path, base: str):
+    def __init__(self, store: ox.Store, exports: Path, staging: Staging, base: str):
         ctx = mp.get_context("fork")
+        # Frozen objects are left alone by the collector, which would otherwise write to every
+        # object the child inherited and so copy the parent's memory into it page by page.
+        gc.freeze()
         self._recv, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_export_child, args=(send, store, exports, store_dir, base), daemon=True)
+        self._proc = ctx.Process(target=_export_child, args=(send, store, exports, staging, base), daemon=True)
         self._proc.start()
+        gc.unfreeze()
         send.close()
 
     def result(self) -> tuple[dict, float]:
@@ -248,11 +275,11 @@ class _ExportChild:
         self._recv.close()
 
 
-def _export_child(conn, store: ox.Store, exports: Path, store_dir: Path, base: str) -> None:
+def _export_child(conn, store: ox.Store, exports: Path, staging: Staging, base: str) -> None:
     os.setpgrp()  # its own process group, which stop() can end with everything it started
     try:
         t = time.perf_counter()
-        counts = write_exports(store, exports, base, store_dir)
+        counts = write_exports(store, exports, base, staging)
         conn.send(("ok", (counts, time.perf_counter() - t)))
     except Exception as exc:  # noqa: BLE001 -- reported to the parent, which raises it as a build error
         conn.send(("error", f"{type(exc).__name__}: {exc}"))

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,6 +12,7 @@ from .exports_prefixes import prefixes_for
 from .mapping import Minter
 from .ontology_docs import ontology_html
 from .reference import ontology_graph
+from .staging import Staging, start_sort, wait_sort
 
 # Tidy tables: one row per thing, one column per variable, labels beside URIs (pandas/R ready).
 TABLES = {
@@ -67,53 +66,79 @@ def graph_file_name(graph_iri: str, base: str) -> str:
     return rest.replace("/", "-") + ".ttl"
 
 
-def write_exports(store: ox.Store, out: Path, base: str, store_dir: Path | None = None) -> dict:
-    """Writes every export of `store` into `out`; with store_dir, also the persistent store the
-    service opens, bulk-loaded from the canonical N-Quads (a build in an on-disk store cost more
-    than building in memory and loading the result once)."""
+def write_exports(store: ox.Store, out: Path, base: str, staging: Staging | None = None) -> dict:
+    """Writes every export of `store` into `out`. With `staging`, the graphs it already holds
+    (sorted, and handed to its store loader) are not dumped again: the rest are dumped, handed to
+    the loader too, and merged with them into the canonical N-Quads."""
     out.mkdir(parents=True)
     (out / "graphs").mkdir()
     (out / "csv").mkdir()
     prefixes = prefixes_for(str(Minter(base).insp))
-    # Canonical N-Quads: no blank nodes anywhere, so sorted lines are the canonical form. Sorted
-    # by GNU sort in the C locale (byte order, which for UTF-8 is code point order), within a
-    # bounded buffer: sorting 3 million lines in Python held them all twice over.
-    unsorted = out / "dataset.unsorted.nq"
-    store.dump(str(unsorted), format=ox.RdfFormat.N_QUADS)
-    subprocess.run(["sort", "-S", "256M", "-T", str(out), "-o", str(out / "dataset.nq"), str(unsorted)],
-                   check=True, env={**os.environ, "LC_ALL": "C"})
-    unsorted.unlink()
-    quads = len(store)  # the dump's line count: no quad is written twice
-    # The on-disk store loads in its own fresh process (graph_builder/store_loader.py says why)
-    # while the other exports are written.
-    loader = None if store_dir is None else subprocess.Popen(
-        [sys.executable, "-m", "graph_builder.store_loader", str(out / "dataset.nq"), str(store_dir)],
-        cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    early = staging.graphs if staging is not None else frozenset()
+    rest = (staging.dir if staging is not None else out) / "rest.nq"
+    with rest.open("wb") as fh:
+        store.dump(fh, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())  # triples are quads
+        for g in store.named_graphs():
+            if g.value not in early:
+                store.dump(_InGraph(fh, g), format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+    if staging is not None and staging.loader is not None:
+        staging.loader.add(rest)
+        staging.loader.close_input()
+    # Canonical N-Quads: no blank nodes anywhere, so sorted lines are the canonical form.
+    sorting = start_sort([rest], out / "dataset.nq" if staging is None else rest.with_suffix(".sorted.nq"))
     try:
-        counts = _write_rest(store, out, base, prefixes, quads)
+        counts = _write_rest(store, out, base, prefixes)
     except BaseException:
-        if loader is not None:
-            loader.kill()
-            loader.wait()
+        sorting.kill()
+        sorting.wait()
         raise
-    if loader is not None:
-        _, err = loader.communicate()
-        if loader.returncode != 0:
-            raise OSError(f"loading the on-disk store failed: {err.decode(errors='replace').strip()[-500:]}")
-    return counts
+    wait_sort(sorting)
+    rest.unlink()
+    if staging is not None:
+        wait_sort(start_sort([staging.sorted_part, rest.with_suffix(".sorted.nq")], out / "dataset.nq", merge=True))
+    return {"quads": len(store), **counts}
 
 
-def _write_rest(store: ox.Store, out: Path, base: str, prefixes: dict, quads: int) -> dict:
-    store.dump(str(out / "dataset.trig"), format=ox.RdfFormat.TRIG, prefixes=prefixes)
+class _InGraph:
+    """A binary file that appends `graph` to each N-Triples line written through it, making
+    N-Quads (a line ends with " .\n" and nowhere else: N-Triples escapes newlines in literals)."""
+
+    def __init__(self, fh, graph: ox.NamedNode):
+        self.fh, self.end, self.tail = fh, f" {graph} .\n".encode(), b""
+
+    def write(self, chunk) -> int:
+        data = self.tail + bytes(chunk)
+        cut = data.rfind(b"\n") + 1
+        self.fh.write(data[:cut].replace(b" .\n", self.end))
+        self.tail = data[cut:]
+        if len(self.tail) > 1 << 24:  # no line is that long: this is not N-Triples
+            raise ValueError("N-Triples dump without line ends")
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+def _write_rest(store: ox.Store, out: Path, base: str, prefixes: dict) -> dict:
+    header = "".join(f"@prefix {k}: <{v}> .\n" for k, v in prefixes.items()).encode()
+    # TriG is each graph's Turtle inside a graph block, so it is put together from the per-graph
+    # files rather than serialised a second time.
+    with (out / "dataset.trig").open("wb") as trig:
+        trig.write(header)
+        for g in sorted(store.named_graphs(), key=lambda n: n.value):
+            ttl = out / "graphs" / graph_file_name(g.value, base)
+            store.dump(str(ttl), format=ox.RdfFormat.TURTLE, from_graph=g, prefixes=prefixes)
+            trig.write(f"{g} {{\n".encode())
+            with ttl.open("rb") as fh:
+                for line in fh:
+                    if not line.startswith(b"@prefix "):
+                        trig.write(line)
+                        break
+                shutil.copyfileobj(fh, trig)
+            trig.write(b"}\n")
     store.dump(str(out / "dataset.jsonld"), format=ox.RdfFormat.JSON_LD, prefixes=prefixes)
     (out / "context.jsonld").write_text(json.dumps({"@context": prefixes}, indent=2, sort_keys=True), encoding="utf-8")
-    for g in sorted(store.named_graphs(), key=lambda n: n.value):
-        # Read by the graph index and serialised apart: Store.dump(from_graph=...) took 0.24 s a
-        # graph at 650 reports, 2.5 minutes for all of them.
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, g)]
-        ox.serialize(triples, str(out / "graphs" / graph_file_name(g.value, base)), format=ox.RdfFormat.TURTLE,
-                     prefixes=prefixes)
-    counts = {"quads": quads}
+    counts = {}
     header = "".join(f"PREFIX {k}: <{v}>\n" for k, v in prefixes.items())
     for name, query in TABLES.items():
         rows = store.query(header + query, use_default_graph_as_union=True)

@@ -1,23 +1,79 @@
-"""`python -m graph_builder.store_loader NQUADS STORE_DIR`: bulk-loads an N-Quads file into a new
-on-disk Oxigraph store.
+"""`python -m graph_builder.store_loader STORE_DIR`: bulk-loads the N-Quads files whose paths arrive
+on standard input, one per line, into a new on-disk Oxigraph store; at the end of input it flushes
+the store and exits.
 
 Run as a fresh process, never in a forked one: RocksDB keeps a process-wide pool of background
 threads, and a child forked after the parent has opened an on-disk store inherits the pool's state
-without its threads, then waits for them forever.
+without its threads, then waits for them forever. Files arrive one by one so the loading can begin
+with the report graphs while the build is still reasoning over them (graph_builder/staging.py).
 """
 from __future__ import annotations
 
+import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pyoxigraph as ox
 
+from .errors import HmicKgError
 
-def load(nquads: str, store_dir: str) -> int:
+
+# Each file is loaded in pieces of at most this many bytes, cut at line ends by coreutils' split:
+# the bulk loader holds a whole file in memory several times over (1.8 GB for the 0.9 GB of 650
+# reports in one piece).
+PIECE = "256M"
+
+
+def load(store_dir: str, paths) -> int:
     store = ox.Store(store_dir)
-    store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
+    for line in paths:
+        path = Path(line.rstrip("\n"))
+        if not line.strip():
+            continue
+        with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+            # N-Quads is line-based, so each piece is a document of its own.
+            subprocess.run(["split", "-C", PIECE, "-d", "-a", "4", str(path), f"{tmp}/piece."], check=True)
+            for piece in sorted(Path(tmp).iterdir()):
+                store.bulk_load(path=str(piece), format=ox.RdfFormat.N_QUADS)
+                piece.unlink()
     store.flush()
     return len(store)
 
 
+class StoreLoader:
+    """The loading process, seen from the build: hand it files, then wait for it."""
+
+    def __init__(self, store_dir: Path):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "graph_builder.store_loader", str(store_dir)],
+            cwd=Path(__file__).resolve().parent.parent, stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def add(self, path: Path) -> None:
+        self.proc.stdin.write(f"{path}\n".encode())
+        self.proc.stdin.flush()
+
+    def close_input(self) -> None:
+        """No more files from this process (a forked process holding the pipe too closes its own)."""
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+            self.proc.stdin = None
+
+    def finish(self) -> None:
+        self.close_input()
+        _, err = self.proc.communicate()
+        if self.proc.returncode != 0:
+            raise HmicKgError(f"loading the on-disk store failed: {err.decode(errors='replace').strip()[-500:]}")
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.close_input()
+        self.proc.wait()
+        if self.proc.stderr is not None:
+            self.proc.stderr.close()
+
+
 if __name__ == "__main__":
-    load(sys.argv[1], sys.argv[2])
+    load(sys.argv[1], sys.stdin)

@@ -111,3 +111,4 @@ def test_an_invalid_dataset_stops_the_exports_and_leaves_nothing_behind(corpus, 
     assert time.perf_counter() - began < 25
     assert not (tmp_path / "out").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.building-")]
+
