@@ -85,9 +85,19 @@ def links_ntriples(links: list[Link], followups: list[FollowUp], citations: list
         "basis": insp.basis, "cited": insp.citedJudgement}.items()}
     method_nt, run_nt, fu_run_nt = nt_term(method), nt_term(run), nt_term(fu_run)
     dec = f"^^<{XSD.decimal}>"
+    # Link IRIs are the method's prefix and a hex key: written as strings, since minting and
+    # checking 150,000 of them as rdflib terms was most of this function's time at 650 reports.
+    prefix = nt_term(m.u("data", "similarity", METHOD, "0"))[:-2]
+    ends: dict[str, str] = {}
+
+    def end(iri: str) -> str:
+        found = ends.get(iri)
+        if found is None:
+            found = ends[iri] = nt_term(URIRef(iri))
+        return found
     for link in links:
-        node = nt_term(m.u("data", "similarity", METHOD, _key(link.source, link.target)))
-        a, b = nt_term(URIRef(link.source)), nt_term(URIRef(link.target))
+        node = f"{prefix}{_key(link.source, link.target)}>"
+        a, b = end(link.source), end(link.target)
         out += [f"{node} {t['type']} {t['link']} .\n", f"{node} {t['src']} {a} .\n", f"{node} {t['tgt']} {b} .\n",
                 f'{node} {t["score"]} "{link.score:.4f}"{dec} .\n', f"{node} {t['method']} {method_nt} .\n",
                 f"{node} {t['gen']} {run_nt} .\n"]
@@ -95,8 +105,8 @@ def links_ntriples(links: list[Link], followups: list[FollowUp], citations: list
             out.append(f"{a} {t['similar']} {b} .\n")
     for f in followups:
         node = nt_term(m.u("data", "follow-up", _key(f.later, f.earlier)))
-        out += [f"{node} {t['type']} {t['fu']} .\n", f"{node} {t['of']} {nt_term(URIRef(f.earlier))} .\n",
-                f"{node} {t['by']} {nt_term(URIRef(f.later))} .\n",
+        out += [f"{node} {t['type']} {t['fu']} .\n", f"{node} {t['of']} {end(f.earlier)} .\n",
+                f"{node} {t['by']} {end(f.later)} .\n",
                 f'{node} {t["score"]} "{f.score:.4f}"{dec} .\n',
                 f"{node} {t['basis']} {nt_term(Literal(f.basis))} .\n", f"{node} {t['gen']} {fu_run_nt} .\n"]
     for citation, judgement in citations:

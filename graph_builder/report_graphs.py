@@ -13,8 +13,10 @@ import hashlib
 import json
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -189,14 +191,10 @@ def report_nquads(prepared: list[PreparedReport], shared_graph: str) -> bytes:
                 lines.append(f"<{term}> {pref} {keep[term][1]} .\n")
             lines = list(dict.fromkeys(lines))
         per_report.append((p.graph, lines))
-    seen: dict[str, int] = {}
-    for _, lines in per_report:
-        for x in lines:
-            seen[x] = seen.get(x, 0) + 1
-    out = []
-    for graph, lines in per_report:
-        g = f" <{graph}> .\n"
-        out.extend(x[:-3] + g for x in lines if seen[x] == 1)
-    g = f" <{shared_graph}> .\n"
-    out.extend(x[:-3] + g for x, n in seen.items() if n > 1)
+    seen = Counter(chain.from_iterable(lines for _, lines in per_report))
+    # Each graph's lines joined and given their graph name in one pass: a line ends with " .\n"
+    # and nowhere else (N-Triples escapes newlines in literals).
+    out = ["".join(x for x in lines if seen[x] == 1).replace(" .\n", f" <{graph}> .\n")
+           for graph, lines in per_report]
+    out.append("".join(x for x, n in seen.items() if n > 1).replace(" .\n", f" <{shared_graph}> .\n"))
     return "".join(out).encode("utf-8")

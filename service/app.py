@@ -1,7 +1,8 @@
 """The FastAPI application factory."""
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
+import asyncio
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -19,6 +20,7 @@ from .dataset import open_dataset
 from .pool import WorkerPool
 from .routes import catalogue, downloads, health, linked_data, pages, sparql, themes
 from .state import ServiceState
+from .warmup import warm_catalogue
 
 STATIC = Path(__file__).resolve().parent / "static"
 YASGUI_BUILD = STATIC / "node_modules" / "@zazuko" / "yasgui" / "build"
@@ -35,12 +37,19 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        warming = None
         pool = WorkerPool(settings.store_url or str(dataset.store_path), settings.workers)
         try:
             await pool.start()
             state.pool = pool
+            warming = (asyncio.create_task(warm_catalogue(state))
+                       if settings.warm and state.cache.enabled else None)
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
+                with suppress(asyncio.CancelledError):
+                    await warming
             state.pool = None
             await pool.close()
 

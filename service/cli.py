@@ -27,6 +27,8 @@ class ServeCommand:
         parser.add_argument("--max-rows", type=int, default=defaults.max_rows,
                             help=f"most solutions or triples per response (default {defaults.max_rows})")
         parser.add_argument("--no-cache", action="store_true", help="do not cache query results")
+        parser.add_argument("--no-warm", action="store_true",
+                            help="do not answer the parameterless catalogue queries at start-up")
         parser.add_argument("--no-cors", action="store_true", help="send no CORS headers")
         parser.add_argument("--store", metavar="URL",
                             help="evaluate queries on this external SPARQL 1.1 endpoint (e.g. Virtuoso's "
@@ -54,8 +56,8 @@ class ServeCommand:
                   file=sys.stderr)
             return 2
         settings = Settings(data_dir=data, timeout=args.timeout, workers=args.workers,
-                            max_rows=args.max_rows, cache=not args.no_cache, cors=not args.no_cors,
-                            store_url=args.store)
+                            max_rows=args.max_rows, cache=not args.no_cache, warm=not args.no_warm,
+                            cors=not args.no_cors, store_url=args.store)
         try:
             app = create_app(settings)
         except DatasetMissing as exc:

@@ -26,6 +26,8 @@ class Settings:
     # Large enough that the biggest catalogue listings at national scale (tens of MB of JSON for
     # 25,000 rows) are kept: an entry may use up to a quarter of it.
     cache_bytes: int = 512 * 1024 * 1024
+    # Answer the catalogue queries that need no parameter at start-up (service/warmup.py).
+    warm: bool = True
     cors: bool = True
     store_url: str | None = None  # serve --store: an external SPARQL 1.1 query endpoint
 

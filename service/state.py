@@ -17,6 +17,7 @@ class ServiceState:
     catalogue: dict[str, CatalogueQuery]
     cache: ResultCache
     pool: WorkerPool | None = field(default=None)
+    warmed: list[str] = field(default_factory=list)  # catalogue queries answered at start-up
 
 
 def get_state(request) -> ServiceState:

@@ -55,4 +55,5 @@ async def run_query(name: str, request: Request) -> Response:
         return execution.error(400, str(exc), True)
     except NotAcceptable as exc:
         return execution.error(406, str(exc), True)
-    return await execution.run(state, text, fmt, None, None, as_json_errors=True)
+    return await execution.run(state, text, fmt, None, None, as_json_errors=True,
+                               accept_encoding=request.headers.get("accept-encoding"))

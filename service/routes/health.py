@@ -24,6 +24,6 @@ async def health(request: Request) -> dict:
         "workers": {"configured": state.settings.workers, "alive": workers,
                     "killed_for_timeout": pool.killed if pool else 0},
         "timeout_s": state.settings.timeout,
-        "cache": state.cache.stats(),
+        "cache": {**state.cache.stats(), "warmed": list(state.warmed)},
         "queries": len(state.catalogue),
     }

@@ -130,7 +130,8 @@ async def _answer(request: Request, query: str, default: list[str], named: list[
         dg, ng = info.from_graphs, info.from_named_graphs
     else:
         dg = ng = None
-    return await execution.run(state, query, fmt, dg, ng)
+    return await execution.run(state, query, fmt, dg, ng,
+                               accept_encoding=request.headers.get("accept-encoding"))
 
 
 def _service_description(request: Request) -> Response:
