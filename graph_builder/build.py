@@ -112,7 +112,8 @@ def assemble(parsed: list[PreparedReport], base: str, store: ox.Store, manifest:
     nquads = report_nquads(parsed, str(m.graph("shared")))
     for p in parsed:
         p.lines = p.glossary = None
-    # Oxigraph's bulk load and dump release the GIL, so the similarity search runs beside them.
+    # Oxigraph's bulk load and dump release the GIL, so the similarity search runs beside them
+    # (its forked workers never touch the store, so nothing the loading thread holds matters).
     with ThreadPoolExecutor(1) as side:
         loading = side.submit(_load_reports, store, nquads, staging)
         del nquads
@@ -121,6 +122,8 @@ def assemble(parsed: list[PreparedReport], base: str, store: ox.Store, manifest:
         loading.result()
     for p in parsed:  # what the build record and the description still read; the rest is in the store
         p.model = {k: p.model[k] for k in ("report", "force", "warnings")}
+    # Not handed on early as well: on two cores that only moved the loader's work into the
+    # reasoning's time (measured: no faster).
     store.bulk_load(links_nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(m.graph("links"))))
     del links_nt
     return {"inferred": add_context(store, base, manifest.reference if manifest else ()),
@@ -130,7 +133,7 @@ def assemble(parsed: list[PreparedReport], base: str, store: ox.Store, manifest:
 def _load_reports(store: ox.Store, nquads: bytes, staging: Staging | None) -> None:
     store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
     if staging is not None:
-        staging.first_part(store)  # the store holds the report graphs only, and they are final
+        staging.add(store)  # the store holds the report graphs only, and they are final
 
 
 def add_context(store: ox.Store, base: str, extra_reference: tuple[Path, ...] = ()) -> int:
@@ -200,7 +203,7 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
         exporting = _ExportChild(store, work / "exports", staging, base)
         try:
             staging.loader.close_input()  # the child holds the loader's input now, and closes it
-            result = validate_store_contents(store, base, sources)
+            result = validate_store_contents(store, base, sources, threads=os.cpu_count() or 1)
             validated = time.perf_counter() - t
             if not result.conforms:
                 raise InvalidDataset(result)  # the exports are not waited for, only stopped
@@ -243,13 +246,9 @@ class _ExportChild:
 
     def __init__(self, store: ox.Store, exports: Path, staging: Staging, base: str):
         ctx = mp.get_context("fork")
-        # Frozen objects are left alone by the collector, which would otherwise write to every
-        # object the child inherited and so copy the parent's memory into it page by page.
-        gc.freeze()
         self._recv, send = ctx.Pipe(duplex=False)
         self._proc = ctx.Process(target=_export_child, args=(send, store, exports, staging, base), daemon=True)
         self._proc.start()
-        gc.unfreeze()
         send.close()
 
     def result(self) -> tuple[dict, float]:

@@ -12,7 +12,7 @@ from .exports_prefixes import prefixes_for
 from .mapping import Minter
 from .ontology_docs import ontology_html
 from .reference import ontology_graph
-from .staging import Staging, start_sort, wait_sort
+from .staging import Staging, dump_graphs, start_sort, wait_sort
 
 # Tidy tables: one row per thing, one column per variable, labels beside URIs (pandas/R ready).
 TABLES = {
@@ -78,9 +78,7 @@ def write_exports(store: ox.Store, out: Path, base: str, staging: Staging | None
     rest = (staging.dir if staging is not None else out) / "rest.nq"
     with rest.open("wb") as fh:
         store.dump(fh, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())  # triples are quads
-        for g in store.named_graphs():
-            if g.value not in early:
-                store.dump(_InGraph(fh, g), format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+        dump_graphs(store, [g for g in store.named_graphs() if g.value not in early], fh)
     if staging is not None and staging.loader is not None:
         staging.loader.add(rest)
         staging.loader.close_input()
@@ -95,28 +93,8 @@ def write_exports(store: ox.Store, out: Path, base: str, staging: Staging | None
     wait_sort(sorting)
     rest.unlink()
     if staging is not None:
-        wait_sort(start_sort([staging.sorted_part, rest.with_suffix(".sorted.nq")], out / "dataset.nq", merge=True))
+        wait_sort(start_sort([*staging.parts, rest.with_suffix(".sorted.nq")], out / "dataset.nq", merge=True))
     return {"quads": len(store), **counts}
-
-
-class _InGraph:
-    """A binary file that appends `graph` to each N-Triples line written through it, making
-    N-Quads (a line ends with " .\n" and nowhere else: N-Triples escapes newlines in literals)."""
-
-    def __init__(self, fh, graph: ox.NamedNode):
-        self.fh, self.end, self.tail = fh, f" {graph} .\n".encode(), b""
-
-    def write(self, chunk) -> int:
-        data = self.tail + bytes(chunk)
-        cut = data.rfind(b"\n") + 1
-        self.fh.write(data[:cut].replace(b" .\n", self.end))
-        self.tail = data[cut:]
-        if len(self.tail) > 1 << 24:  # no line is that long: this is not N-Triples
-            raise ValueError("N-Triples dump without line ends")
-        return len(chunk)
-
-    def flush(self) -> None:
-        pass
 
 
 def _write_rest(store: ox.Store, out: Path, base: str, prefixes: dict) -> dict:

@@ -1,16 +1,17 @@
 """The canonical N-Quads and the on-disk store, begun while the build is still working.
 
-The report graphs are final as soon as they are loaded (links, entailments, reference data and the
-description go into graphs of their own), and on two cores the second one is idle while the build
-computes links and entailments. So the report graphs are dumped then, and their sorting and their
-loading into the on-disk store start at once in processes of their own; the export child later
-adds the remaining graphs (exports.write_exports). At 650 reports the on-disk store's load alone
-is 33 CPU-seconds.
+The report graphs are final as soon as they are loaded (the links, the entailments, the reference
+data and the description each go into graphs of their own), and on two cores the second one is
+idle while the build computes links and entailments. So the report graphs are dumped then, and
+their sorting and their loading into the on-disk store start at once in processes of their own;
+the export child later adds the graphs that remain (exports.write_exports) and merges the sorted
+parts. At 650 reports the on-disk store's load alone is about 30 CPU-seconds.
 """
 from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,36 +36,70 @@ def wait_sort(proc: subprocess.Popen) -> None:
         raise HmicKgError(f"sorting the N-Quads failed: {err.decode(errors='replace').strip()[-300:]}")
 
 
+def dump_graphs(store: ox.Store, graphs: Iterable[ox.NamedNode], fh) -> None:
+    """The graphs as N-Quads into a binary file (Store.dump of one graph writes triples)."""
+    for g in graphs:
+        store.dump(_InGraph(fh, g), format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+
+
+class _InGraph:
+    """A binary file that appends `graph` to each N-Triples line written through it, making
+    N-Quads (a line ends with " .\\n" and nowhere else: N-Triples escapes newlines in literals)."""
+
+    def __init__(self, fh, graph: ox.NamedNode):
+        self.fh, self.end, self.tail = fh, f" {graph} .\n".encode(), b""
+
+    def write(self, chunk) -> int:
+        data = self.tail + bytes(chunk)
+        cut = data.rfind(b"\n") + 1
+        self.fh.write(data[:cut].replace(b" .\n", self.end))
+        self.tail = data[cut:]
+        if len(self.tail) > 1 << 24:  # no line is that long: this is not N-Triples
+            raise ValueError("N-Triples dump without line ends")
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
 class Staging:
-    """What was handed on early: the graphs in the first part, that part sorted, the loader."""
+    """What was handed on early: the graphs already dumped, their sorted parts, the loader."""
 
     def __init__(self, directory: Path, store_dir: Path | None):
         self.dir = directory
         self.dir.mkdir(parents=True)
         self.loader = StoreLoader(store_dir) if store_dir is not None else None
-        self.graphs: frozenset[str] = frozenset()
-        self.sorted_part: Path | None = None
-        self._sort: subprocess.Popen | None = None
+        self.graphs: set[str] = set()
+        self.parts: list[Path] = []  # sorted, once sorted() has returned
+        self._sorts: list[subprocess.Popen] = []
 
-    def first_part(self, store: ox.Store) -> None:
-        """Everything `store` holds now, which must be final: dumped, then sorted and loaded aside."""
-        part = self.dir / "first.nq"
-        store.dump(str(part), format=ox.RdfFormat.N_QUADS)
-        self.graphs = frozenset(g.value for g in store.named_graphs())
+    def add(self, store: ox.Store, graphs: list[ox.NamedNode] | None = None) -> None:
+        """Hands on `graphs` of `store` (every graph it holds now, if None), which must be final:
+        dumped here, then sorted and loaded into the on-disk store aside. Not thread-safe: one
+        part at a time."""
+        part = self.dir / f"part-{len(self.parts)}.nq"
+        if graphs is None:
+            graphs = list(store.named_graphs())
+            store.dump(str(part), format=ox.RdfFormat.N_QUADS)
+        else:
+            with part.open("wb") as fh:
+                dump_graphs(store, graphs, fh)
+        self.graphs |= {g.value for g in graphs}
         if self.loader is not None:
             self.loader.add(part)
-        self.sorted_part = self.dir / "first.sorted.nq"
-        self._sort = start_sort([part], self.sorted_part)
+        self.parts.append(part.with_suffix(".sorted.nq"))
+        self._sorts.append(start_sort([part], self.parts[-1]))
 
     def sorted(self) -> None:
-        """Waits until the first part is sorted (before the export child is forked)."""
-        if self._sort is not None:
-            proc, self._sort = self._sort, None
-            wait_sort(proc)
+        """Waits until every part is sorted (before the export child is forked)."""
+        while self._sorts:
+            wait_sort(self._sorts.pop(0))
 
     def stop(self) -> None:
-        if self._sort is not None and self._sort.poll() is None:
-            self._sort.kill()
-            self._sort.wait()
+        for proc in self._sorts:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        self._sorts = []
         if self.loader is not None:
             self.loader.kill()

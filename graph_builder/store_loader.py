@@ -20,9 +20,10 @@ from .errors import HmicKgError
 
 
 # Each file is loaded in pieces of at most this many bytes, cut at line ends by coreutils' split:
-# the bulk loader holds a whole file in memory several times over (1.8 GB for the 0.9 GB of 650
-# reports in one piece).
-PIECE = "256M"
+# the bulk loader holds a piece in memory several times over. The 0.9 GB of N-Quads of 650 reports
+# peaked at 1.8 GB in one piece, 1.0 GB in pieces of 256 MB, 0.55 GB in pieces of 128 MB, for 12%
+# more CPU time (35 s against 31 s).
+PIECE = "128M"
 
 
 def load(store_dir: str, paths) -> int:

@@ -89,6 +89,24 @@ def test_the_failing_examples_of_core_shapes_fire(report_quads, core):
     assert core_shapes <= fired, core_shapes - fired
 
 
+def test_shapes_checked_in_threads_give_the_same_report(report_quads, core):
+    """The build checks shapes two at a time on one store; the results must not depend on it."""
+    store = ox.Store()
+    store.extend(report_quads)
+    for _, update in BREAKS:  # every failing example at once: many results from many shapes
+        store.update(PREFIXES + update)
+    add_context(store, DEFAULT_BASE)
+    one, two = validate_core_in_store(store, core), validate_core_in_store(store, core, threads=2)
+    assert len(keys(one)) > 10
+    assert keys(one) == keys(two)
+    assert sorted(one.serialize(format="nt").splitlines()) == sorted(two.serialize(format="nt").splitlines())
+    # and with the whole-graph shapes, as the build runs them
+    from graph_builder.validation import validate_store_contents
+    one, two = validate_store_contents(store), validate_store_contents(store, threads=2)
+    assert any(p.constraint == "SPARQLConstraintComponent" for p in one.problems)
+    assert [str(p) for p in one.problems] == [str(p) for p in two.problems]
+
+
 def test_same_results_as_pyshacl_on_the_corpus_build(built, core):
     store = ox.Store.read_only(str(built / "store"))
     mine, theirs = both(store, core)
