@@ -25,8 +25,8 @@ def start_sort(inputs: list[Path], output: Path, merge: bool = False) -> subproc
     buffer: sorting 3 million lines in Python held them all twice over. Sorted N-Quads with no
     blank nodes are the canonical form."""
     # A merge reads its sorted inputs line by line and needs no big buffer.
-    return subprocess.Popen(["sort", "-u", *(["-m", "-S", "16M"] if merge else ["-S", "256M"]), "-T", str(output.parent),
-                             "-o", str(output), *map(str, inputs)],
+    buffer = ["-m", "-S", "16M"] if merge else ["-S", "256M"]
+    return subprocess.Popen(["sort", "-u", *buffer, "-T", str(output.parent), "-o", str(output), *map(str, inputs)],
                             env={**os.environ, "LC_ALL": "C"}, stderr=subprocess.PIPE)
 
 
@@ -39,7 +39,10 @@ def wait_sort(proc: subprocess.Popen) -> None:
 def dump_graphs(store: ox.Store, graphs: Iterable[ox.NamedNode], fh) -> None:
     """The graphs as N-Quads into a binary file (Store.dump of one graph writes triples)."""
     for g in graphs:
-        store.dump(_InGraph(fh, g), format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+        writer = _InGraph(fh, g)
+        store.dump(writer, format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+        if writer.tail:  # a last line without its end would be lost
+            raise ValueError(f"the dump of {g} did not end with a line end")
 
 
 class _InGraph:

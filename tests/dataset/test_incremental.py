@@ -112,3 +112,32 @@ def test_an_invalid_dataset_stops_the_exports_and_leaves_nothing_behind(corpus, 
     assert not (tmp_path / "out").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.building-")]
 
+
+
+def test_graph_dumps_become_n_quads_whatever_the_chunks(tmp_path):
+    """The export child turns each graph's N-Triples dump into N-Quads as it is written; a line
+    split between two writes, or a literal holding ' .' and an escaped line break, must come out
+    whole and in its graph."""
+    import io
+
+    import pyoxigraph as ox
+
+    from graph_builder.staging import _InGraph, dump_graphs
+    g = ox.NamedNode("http://e/g")
+    store = ox.Store()
+    for i in range(40):
+        store.add(ox.Quad(ox.NamedNode(f"http://e/s{i}"), ox.NamedNode("http://e/p"),
+                          ox.Literal(f"line one .\nline two . {i}"), g))
+    triples = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+    for size in (1, 7, 100, len(triples)):
+        out = io.BytesIO()
+        w = _InGraph(out, g)
+        for k in range(0, len(triples), size):
+            w.write(triples[k:k + size])
+        assert w.tail == b""
+        back = ox.Store()
+        back.load(out.getvalue(), format=ox.RdfFormat.N_QUADS)
+        assert set(back) == set(store)
+    out = io.BytesIO()
+    dump_graphs(store, [g], out)
+    assert out.getvalue().count(b"\n") == 40 and out.getvalue().count(b" <http://e/g> .\n") == 40
