@@ -133,7 +133,8 @@ def main() -> None:
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300
+        started = time.monotonic()
+        deadline = started + 300
         while True:
             try:
                 if httpx.get(f"{base}/health", timeout=5).status_code == 200:
@@ -144,10 +145,10 @@ def main() -> None:
                 raise SystemExit("the service did not start")
             time.sleep(0.3)
         ready = time.monotonic()
-        started = deadline - 300
         if not a.no_cache:
             from service.catalogue import load_catalogue
-            expected = sum(all(p.optional for p in q.params) for q in load_catalogue(ROOT / "queries").values())
+            from service.warmup import warmable
+            expected = len(warmable(load_catalogue(ROOT / "queries")))
             while len(httpx.get(f"{base}/health", timeout=5).json()["cache"]["warmed"]) < expected:
                 if time.monotonic() > deadline:
                     raise SystemExit("the service did not finish warming")
@@ -170,12 +171,13 @@ def main() -> None:
                 # A connection of its own per query: the service closes one idle for 5 s.
                 raw = RawClient("127.0.0.1", port)
 
-                def raw_get():
+                def raw_get(raw=raw, target=target, name=name):
                     status, _ = raw.get(target)
                     if status != 200:
                         raise SystemExit(f"{name}: HTTP {status}")
                 lat = timed(raw_get, a.requests, a.budget)
-                via_httpx = timed(lambda: client.get(url, params=ps).raise_for_status(), a.requests, a.budget)
+                via_httpx = timed(lambda url=url, ps=ps: client.get(url, params=ps).raise_for_status(),
+                                  a.requests, a.budget)
                 raw.close()
                 print(f"| {name} | {rows} | {first:.0f} | {len(lat)} | {statistics.median(lat):.1f} | {p99(lat):.1f} | "
                       f"{p99(via_httpx):.1f} | {bare_ms(a.data, name, ps):.0f} |", flush=True)

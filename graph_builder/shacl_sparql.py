@@ -643,15 +643,20 @@ def validate_core_in_store(store: ox.Store, shapes: Graph, owner_shapes: bool = 
         found = runner.run(sh)
         timings[f"{comp.name(sh.owner)} {'' if sh.path is None else comp.name(sh.path) if isinstance(sh.path, URIRef) else sh.sparql_path}".strip()] = time.perf_counter() - t
         return found
-    if threads > 1:
-        with ThreadPoolExecutor(threads) as pool:
-            found = list(pool.map(run, compiled))
-    else:
-        found = [run(sh) for sh in compiled]
+    found = map_in_threads(run, compiled, threads)
     if stats is not None:
         stats["queries"] = runner.queries
         stats["seconds"] = timings
     return _report(sorted(r for rs in found for r in rs), shapes, owner_shapes, allow_warnings)
+
+
+def map_in_threads(fn, items: list, threads: int) -> list:
+    """[fn(x) for x in items], `threads` at a time when more than one: the queries the validators
+    run are evaluated with the GIL released, so threads share one store across cores."""
+    if threads > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            return list(pool.map(fn, items))
+    return [fn(x) for x in items]
 
 
 def _report(results: list[_Result], shapes: Graph, owner_shapes: bool, allow_warnings: bool) -> Graph:

@@ -76,18 +76,12 @@ class Staging:
         self.parts: list[Path] = []  # sorted, once sorted() has returned
         self._sorts: list[subprocess.Popen] = []
 
-    def add(self, store: ox.Store, graphs: list[ox.NamedNode] | None = None) -> None:
-        """Hands on `graphs` of `store` (every graph it holds now, if None), which must be final:
-        dumped here, then sorted and loaded into the on-disk store aside. Not thread-safe: one
-        part at a time."""
+    def add(self, store: ox.Store) -> None:
+        """Hands on everything `store` holds now, which must be final: dumped here, then sorted and
+        loaded into the on-disk store aside. Not thread-safe: one part at a time."""
         part = self.dir / f"part-{len(self.parts)}.nq"
-        if graphs is None:
-            graphs = list(store.named_graphs())
-            store.dump(str(part), format=ox.RdfFormat.N_QUADS)
-        else:
-            with part.open("wb") as fh:
-                dump_graphs(store, graphs, fh)
-        self.graphs |= {g.value for g in graphs}
+        self.graphs |= {g.value for g in store.named_graphs()}
+        store.dump(str(part), format=ox.RdfFormat.N_QUADS)
         if self.loader is not None:
             self.loader.add(part)
         self.parts.append(part.with_suffix(".sorted.nq"))

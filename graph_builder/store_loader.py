@@ -18,7 +18,6 @@ import pyoxigraph as ox
 
 from .errors import HmicKgError
 
-
 # Each file is loaded in pieces of at most this many bytes, cut at line ends by coreutils' split:
 # the bulk loader holds a piece in memory several times over. The 0.9 GB of N-Quads of 650 reports
 # peaked at 1.8 GB in one piece, 1.0 GB in pieces of 256 MB, 0.55 GB in pieces of 128 MB, for 12%
@@ -29,9 +28,9 @@ PIECE = "128M"
 def load(store_dir: str, paths) -> int:
     store = ox.Store(store_dir)
     for line in paths:
-        path = Path(line.rstrip("\n"))
         if not line.strip():
             continue
+        path = Path(line.rstrip("\n"))
         with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
             # N-Quads is line-based, so each piece is a document of its own.
             subprocess.run(["split", "-C", PIECE, "-d", "-a", "4", str(path), f"{tmp}/piece."], check=True)

@@ -6,7 +6,6 @@ reader hunting.
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -20,7 +19,7 @@ from .oxrdf import term_to_ox as to_ox_term
 from .paths import project_dir
 from .reference import load_turtle
 from .shacl_parallel import validate_core
-from .shacl_sparql import validate_core_in_store
+from .shacl_sparql import map_in_threads, validate_core_in_store
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES_FILE = "shapes.ttl"
@@ -175,11 +174,7 @@ def _run_global(store: ox.Store, shapes: Graph, global_shapes: list, report: Gra
             return [sol["value"] for sol in solutions]
         except SyntaxError as exc:
             raise HmicKgError(f"shape {sh}: its SPARQL constraint does not parse: {exc}") from None
-    if threads > 1:  # pyoxigraph releases the GIL while it evaluates
-        with ThreadPoolExecutor(threads) as pool:
-            found = list(pool.map(evaluate, jobs))
-    else:
-        found = [evaluate(job) for job in jobs]
+    found = map_in_threads(evaluate, jobs, threads)
     for (sh, c, severity, this, _), values in zip(jobs, found):
         message = str(shapes.value(c, SH.message) or "")
         for v in values:

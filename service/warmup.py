@@ -14,22 +14,22 @@ from __future__ import annotations
 import logging
 
 from . import execution
-from .catalogue import bind
+from .catalogue import CatalogueQuery, bind
 from .formats import BY_NAME
 from .state import ServiceState
 
 log = logging.getLogger("hmic_kg.service")
 
 
-def warmable(state: ServiceState) -> list[str]:
+def warmable(catalogue: dict[str, CatalogueQuery]) -> list[str]:
     """Catalogue queries without a required parameter."""
-    return [name for name, q in state.catalogue.items() if all(p.optional for p in q.params)]
+    return [name for name, q in catalogue.items() if all(p.optional for p in q.params)]
 
 
 async def warm_catalogue(state: ServiceState) -> None:
     """Runs each warmable query as a client asking for it with no parameters and the default
     format would, which leaves its answer in the cache; names it in state.warmed once done."""
-    for name in warmable(state):
+    for name in warmable(state.catalogue):
         text = bind(state.catalogue[name], {}, state.dataset.base)
         try:
             response = await execution.run(state, text, BY_NAME["json"], None, None, as_json_errors=True)
