@@ -5,16 +5,13 @@ when the dataset conforms to the shapes, so a failed build never touches the las
 """
 from __future__ import annotations
 
-import gc
 import json
-import multiprocessing as mp
 import os
 import shutil
-import signal
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,6 +20,7 @@ from . import __version__
 from .description import description_graph
 from .errors import HmicKgError, ReportError
 from .exports import write_exports
+from .forked import Forked, timed
 from .links import links_ntriples, recurring_issues
 from .manifest import Manifest, read_manifest
 from .mapping import DEFAULT_BASE, Minter
@@ -109,29 +107,43 @@ def assemble(parsed: list[PreparedReport], base: str, store: ox.Store, manifest:
     are dropped once loaded (at national scale they hold half a gigabyte). With `staging`, the
     report graphs are handed to it as soon as they are loaded."""
     m = Minter(base)
-    nquads = report_nquads(parsed, str(m.graph("shared")))
-    for p in parsed:
-        p.lines = p.glossary = None
-    # Oxigraph's bulk load and dump release the GIL, so the similarity search runs beside them
-    # (its forked workers never touch the store, so nothing the loading thread holds matters).
-    with ThreadPoolExecutor(1) as side:
-        loading = side.submit(_load_reports, store, nquads, staging)
+    # The similarity search and the links graph's lines are made by a forked child while this
+    # process joins the report graphs and loads them: both are mostly Python, so in one process
+    # they took turns on one core while the other waited.
+    links_file = (staging.dir if staging is not None else Path(tempfile.gettempdir())) / f"links-{os.getpid()}.nt"
+    finding = Forked("finding recurring issues", _write_links, [p.model for p in parsed], base, links_file,
+                     daemon=False)  # not a daemon: the similarity search has worker processes of its own
+    try:
+        nquads = report_nquads(parsed, str(m.graph("shared")))
+        for p in parsed:
+            p.lines = p.glossary = None
+        _load_reports(store, nquads, staging)
         del nquads
-        _, links, followups, citations = recurring_issues([p.model for p in parsed], base)
-        links_nt = links_ntriples(links, followups, citations, base).encode("utf-8")
-        loading.result()
-    for p in parsed:  # what the build record and the description still read; the rest is in the store
-        p.model = {k: p.model[k] for k in ("report", "force", "warnings")}
-    # Not handed on early as well: on two cores that only moved the loader's work into the
-    # reasoning's time (measured: no faster).
-    store.bulk_load(links_nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(m.graph("links"))))
-    del links_nt
+        n_links, n_followups = finding.result()
+        for p in parsed:  # what the build record and the description still read; the rest is in the store
+            p.model = {k: p.model[k] for k in ("report", "force", "warnings")}
+        # Not handed on early as well: on two cores that only moved the loader's work into the
+        # reasoning's time (measured: no faster). Lenient: see _load_reports.
+        store.bulk_load(path=str(links_file), format=ox.RdfFormat.N_TRIPLES,
+                        to_graph=ox.NamedNode(str(m.graph("links"))), lenient=True)
+    finally:
+        finding.stop()
+        links_file.unlink(missing_ok=True)
     return {"inferred": add_context(store, base, manifest.reference if manifest else ()),
-            "similarity_links": len(links), "follow_ups": len(followups)}
+            "similarity_links": n_links, "follow_ups": n_followups}
+
+
+def _write_links(models: list[dict], base: str, path: Path) -> tuple[int, int]:
+    """The links graph as N-Triples into `path`; the numbers of similarity links and follow-ups."""
+    _, links, followups, citations = recurring_issues(models, base)
+    path.write_bytes(links_ntriples(links, followups, citations, base).encode("utf-8"))
+    return len(links), len(followups)
 
 
 def _load_reports(store: ox.Store, nquads: bytes, staging: Staging | None) -> None:
-    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    # Lenient, as the links above: lines this package wrote from minted IRIs (check_base) and
+    # escaped literals; checking every IRI again was a quarter of the load time.
+    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
     if staging is not None:
         staging.add(store)  # the store holds the report graphs only, and they are final
 
@@ -153,8 +165,20 @@ def add_context(store: ox.Store, base: str, extra_reference: tuple[Path, ...] = 
     store.extend(to_ox((s, p, o, m.graph("ontology"))) for s, p, o in onto)
     return n + len(rules.tbox)
 
-def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: Progress | None = None) -> dict:
+def check_base(base: str) -> str:
+    """The base IRI without its trailing slash, refused unless it is an absolute IRI. Every IRI
+    of the dataset is the base and slugs ([a-z0-9-]), so a good base makes them all good, and the
+    builder's own N-Triples can be loaded without checking each IRI again (lenient)."""
     base = base.rstrip("/")
+    try:
+        ox.NamedNode(base + "/")
+    except ValueError as exc:
+        raise HmicKgError(f"--base {base!r}: not an absolute IRI ({exc})") from None
+    return base
+
+
+def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: Progress | None = None) -> dict:
+    base = check_base(base)
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
 
@@ -200,13 +224,16 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
         # changes; a thread would share one core, as pyoxigraph holds the GIL). A dataset that
         # fails validation is thrown away with the whole work dir.
         staging.sorted()
-        exporting = _ExportChild(store, work / "exports", staging, base)
+        exporting = Forked("writing the exports", _export, store, work / "exports", staging, base)
         try:
             staging.loader.close_input()  # the child holds the loader's input now, and closes it
             result = validate_store_contents(store, base, sources, threads=os.cpu_count() or 1)
             validated = time.perf_counter() - t
             if not result.conforms:
                 raise InvalidDataset(result)  # the exports are not waited for, only stopped
+            # Freed while the exports and the loader finish, not after them: dropping a national
+            # store takes a second or two, which was the build's last serial step.
+            del store
             counts, written = exporting.result()
             staging.loader.finish()
         finally:
@@ -228,8 +255,6 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
             "validation": {"conforms": True, "warnings": len(result.problems) - len(result.violations)},
         }
         (work / "build.json").write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
-        del store  # the store must be closed (its last reference gone) before the directory moves
-        gc.collect()
         _check_store(work / "store", counts["quads"])
         _swap(work, out)
         record["timings_s"]["total"] = round(time.perf_counter() - t0, 3)
@@ -241,49 +266,8 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
         raise
 
 
-class _ExportChild:
-    """write_exports in a forked process, which sees the parent's in-memory store as it was."""
-
-    def __init__(self, store: ox.Store, exports: Path, staging: Staging, base: str):
-        ctx = mp.get_context("fork")
-        self._recv, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_export_child, args=(send, store, exports, staging, base), daemon=True)
-        self._proc.start()
-        send.close()
-
-    def result(self) -> tuple[dict, float]:
-        """The export counts and the seconds the child took."""
-        try:
-            status, payload = self._recv.recv()
-        except EOFError:
-            status, payload = "error", f"the export process died (exit code {self._proc.exitcode})"
-        self._proc.join()
-        if status != "ok":
-            raise HmicKgError(f"writing the exports failed: {payload}; the previous output is unchanged")
-        return payload
-
-    def stop(self) -> None:
-        if self._proc.is_alive():
-            # The whole group: the child's store-loading process too, so nothing writes into the
-            # work directory after it is removed.
-            try:
-                os.killpg(self._proc.pid, signal.SIGKILL)
-            except ProcessLookupError:  # not yet in its own group, so it has started nothing
-                self._proc.kill()
-            self._proc.join()
-        self._recv.close()
-
-
-def _export_child(conn, store: ox.Store, exports: Path, staging: Staging, base: str) -> None:
-    os.setpgrp()  # its own process group, which stop() can end with everything it started
-    try:
-        t = time.perf_counter()
-        counts = write_exports(store, exports, base, staging)
-        conn.send(("ok", (counts, time.perf_counter() - t)))
-    except Exception as exc:  # noqa: BLE001 -- reported to the parent, which raises it as a build error
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
+def _export(store: ox.Store, exports: Path, staging: Staging, base: str) -> tuple[dict, float]:
+    return timed(write_exports, store, exports, base, staging)
 
 
 def _check_store(path: Path, quads: int) -> None:

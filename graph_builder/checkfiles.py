@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .build import add_context
+from .build import add_context, check_base
 from .errors import HmicKgError, ReportError
 from .mapping import DEFAULT_BASE, Minter
 from .validation import Validation, validate_store_contents
@@ -38,6 +38,7 @@ def load_file(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
 
 
 def validate_files(paths: list[Path], base: str = DEFAULT_BASE) -> Validation:
+    base = check_base(base)
     m = Minter(base)
     store = ox.Store()
     for i, p in enumerate(paths):

@@ -13,15 +13,6 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from .extract.frameworks import slug
 
 DEFAULT_BASE = "https://w3id.org/hmic-kg"
-OA = Namespace("http://www.w3.org/ns/oa#")
-QB = Namespace("http://purl.org/linked-data/cube#")
-OGL = URIRef("http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
-
-PROV = Namespace("http://www.w3.org/ns/prov#")
-FAMILY_SCALE = {"baseline-assessment": "egfp", "inspection-2007": "egfp", "peel": "peel-2014"}
-FAMILY_INSPECTORATE = {"baseline-assessment": "hmic", "inspection-2007": "hmic", "peel": "hmicfrs"}
-KIND_CLASS = {"strength": "Strength", "work-in-progress": "WorkInProgress",
-              "area-for-improvement": "AreaForImprovement", "cause-of-concern": "CauseOfConcern"}
 
 
 class _Terms(Namespace):
@@ -34,6 +25,34 @@ class _Terms(Namespace):
         term = self.term(name)
         object.__setattr__(self, name, term)
         return term
+
+
+class _Cached:
+    """One of rdflib's closed namespaces (RDF, XSD, ...) whose terms are looked up once each:
+    its attribute lookup checks the name against the namespace on every access, 400,000 times a
+    national build. A name it does not define still fails, on first use."""
+
+    def __init__(self, ns):
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("_"):  # _ns itself before __init__ (copying, unpickling), dunders
+            raise AttributeError(name)
+        term = getattr(self._ns, name)
+        setattr(self, name, term)
+        return term
+
+
+RDF, SKOS, DCTERMS, XSD = (_Cached(ns) for ns in (RDF, SKOS, DCTERMS, XSD))
+OA = _Terms("http://www.w3.org/ns/oa#")
+QB = _Terms("http://purl.org/linked-data/cube#")
+OGL = URIRef("http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
+
+PROV = _Terms("http://www.w3.org/ns/prov#")
+FAMILY_SCALE = {"baseline-assessment": "egfp", "inspection-2007": "egfp", "peel": "peel-2014"}
+FAMILY_INSPECTORATE = {"baseline-assessment": "hmic", "inspection-2007": "hmic", "peel": "hmicfrs"}
+KIND_CLASS = {"strength": "Strength", "work-in-progress": "WorkInProgress",
+              "area-for-improvement": "AreaForImprovement", "cause-of-concern": "CauseOfConcern"}
 
 
 class Minter:

@@ -464,12 +464,14 @@ class _Runner:
         needs_empty = bool(sh.min_count) or bool(sh.has_value) or any(q[1] for q in sh.qualified)
         # The targets and the values are two subqueries joined on ?focus: Oxigraph hash-joins
         # them (a plain BGP join looks every target up in the index, 3x slower on disk). A triple
-        # held in several named graphs comes out of the union once per graph: the DISTINCTs keep
-        # that from multiplying the rows the checks run on.
+        # held in several named graphs comes out of the union once per graph, and a focus node
+        # of two target classes twice: every aggregate above is a COUNT(DISTINCT) or a MAX, which
+        # such repeats cannot change, so the subqueries are not DISTINCT (hashing every row cost
+        # more than the repeats: 17% of the validation at 650 reports).
         cols = " ".join(["?focus", "?v"] + [f"?i{i}" for i, c in enumerate(value_checks) if c.instances]
                         + [f"?w{i}" for i in range(len(sh.pairs))])
-        values = f"{{ SELECT DISTINCT {cols} WHERE {{ ?focus {P} ?v {' '.join(inner)} }} }}"
-        q = (f"SELECT ?focus {' '.join(aggs)} WHERE {{ {{ SELECT DISTINCT ?focus WHERE {{ {target} }} }} "
+        values = f"{{ SELECT {cols} WHERE {{ ?focus {P} ?v {' '.join(inner)} }} }}"
+        q = (f"SELECT ?focus {' '.join(aggs)} WHERE {{ {{ SELECT ?focus WHERE {{ {target} }} }} "
              f"{'OPTIONAL ' if needs_empty else ''}{values} {' '.join(binds)} }} "
              f"GROUP BY ?focus HAVING ({' || '.join(having)})")
         out: list[_Result] = []

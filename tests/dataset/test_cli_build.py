@@ -86,6 +86,19 @@ def test_the_base_is_configurable(tmp_path):
     assert "w3id.org/hmic-kg" not in nq
 
 
+@pytest.mark.parametrize("base", ["not an iri", "http://exa mple.org/police", "http://example.org/<x>"])
+def test_a_base_that_is_not_an_iri_is_refused_in_one_line(base, previous):
+    # It used to reach the mapping first: thousands of rdflib warnings, then an error about an
+    # IRI deep in the first report.
+    before = snapshot(previous)
+    for cmd in (["build", str(CORPUS), "--out", str(previous)], ["validate", str(CORPUS / "README.md")]):
+        r = run(*cmd, "--base", base)
+        assert r.returncode == 2, r.stderr
+        (line,) = r.stderr.strip().splitlines()
+        assert line.startswith(f"hmic-kg: error: --base {base!r}: not an absolute IRI"), line
+    assert snapshot(previous) == before
+
+
 def test_validate_accepts_an_export_and_rejects_a_broken_file(built, tmp_path):
     ok = run("validate", str(built / "exports" / "graphs" / "report-west-mercia-peel-2018.ttl"))
     assert ok.returncode == 0 and "conforms" in ok.stdout

@@ -218,6 +218,18 @@ def test_counts_are_of_distinct_values_across_named_graphs():
     assert got == {("b", "MaxCount", None), ("a", "MinCount", None), ("b", "MinCount", None), ("c", "MinCount", None)}
 
 
+def test_focus_nodes_matched_several_times_are_checked_once():
+    # ex:a is a target twice over (two sub-classes of ex:T, one type stated in two graphs) and its
+    # one value is in two graphs; ex:b likewise, with two values. Repeated rows must not change
+    # a count or a value check.
+    data = """ex:g1 { ex:U rdfs:subClassOf ex:T . ex:V rdfs:subClassOf ex:T .
+                      ex:a a ex:U , ex:V ; ex:p 1 . ex:b a ex:U , ex:V ; ex:p 2 , "x" . ex:c a ex:U . }
+              ex:g2 { ex:a a ex:U ; ex:p 1 . ex:b a ex:V ; ex:p "x" . }"""
+    got = run(data, """ex:S a sh:NodeShape ; sh:targetClass ex:T ;
+        sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:integer ] .""")
+    assert got == {("b", "MaxCount", None), ("b", "Datatype", Literal("x")), ("c", "MinCount", None)}
+
+
 def test_less_than_and_less_than_or_equals_fail_on_incomparable_values():
     data = """ex:g { ex:a a ex:T ; ex:start 5 ; ex:end 3 . ex:b a ex:T ; ex:start 1 ; ex:end 3 .
                      ex:c a ex:T ; ex:start "x" ; ex:end 3 . ex:d a ex:T ; ex:start 3 ; ex:end 3 .

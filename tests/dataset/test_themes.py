@@ -199,7 +199,31 @@ def test_unknown_pattern_theme_is_an_error(graph, monkeypatch):
         Tagger.from_graph(graph)
 
 
-def test_tagger_is_fast_enough_for_national_scale(items, tagger):
+@pytest.mark.parametrize("text,present", [
+    ("Two CHILDREN WENT MISSING from care homes.", "missing-persons"),
+    ("Officers were Pulled Away From their neighbourhood duties.", "abstraction"),
+])
+def test_hand_written_patterns_ignore_case(tagger, text, present):
+    assert t(present) in tagger.tag(text)
+
+
+def test_a_pattern_not_written_in_lower_case_is_an_error(graph, monkeypatch):
+    monkeypatch.setitem(themes_mod.PATTERNS, "abstraction", (r"\bPulled away\b",))
+    with pytest.raises(HmicKgError, match="not in lower case"):
+        Tagger.from_graph(graph)
+    monkeypatch.setitem(themes_mod.PATTERNS, "abstraction", (r"\bpulled\W+away\b",))  # escapes may be capitals
+    assert t("abstraction") in Tagger.from_graph(graph).tag("They were pulled -- away.")
+
+
+def test_a_repeated_text_gets_the_same_themes_and_its_own_list(tagger):
+    text = "MAPPA meetings and missing persons were audited."
+    first = tagger.tag(text)
+    first.append("changed by the caller")
+    assert tagger.tag(text) == sorted([t("public-protection"), t("missing-persons"), t("audit-and-inspection")])
+
+
+def test_tagger_is_fast_enough_for_national_scale(items, graph):
+    tagger = Tagger.from_graph(graph)  # a fresh one: nothing tagged yet
     start = time.perf_counter()
     for it in items:
         tagger.tag_item(it["text"], it["area"])

@@ -1,0 +1,66 @@
+"""A function run in a forked process beside the build, which sees the parent's memory as it was
+at the fork (the parsed reports, the in-memory store) without copying it.
+
+Forked, never spawned: the point is the parent's data. Never used after the parent has opened an
+on-disk store (RocksDB's thread pool does not survive a fork; store_loader.py runs in a fresh
+process for that reason).
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import time
+
+from .errors import HmicKgError
+
+
+class Forked:
+    """fn(*args) in a forked child, in a process group of its own so that stop() ends whatever
+    it started too (worker pools, sorts). `what` names the work in errors. A child that starts
+    processes of its own through multiprocessing must not be a daemon (daemon=False)."""
+
+    def __init__(self, what: str, fn, *args, daemon: bool = True):
+        self.what = what
+        ctx = mp.get_context("fork")
+        self._recv, send = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_run, args=(send, fn, args), daemon=daemon)
+        self._proc.start()
+        send.close()
+
+    def result(self):
+        """fn's return value, once the child has finished; its failure as a HmicKgError."""
+        try:
+            status, payload = self._recv.recv()
+        except EOFError:
+            status, payload = "error", f"the process died (exit code {self._proc.exitcode})"
+        self._proc.join()
+        if status != "ok":
+            raise HmicKgError(f"{self.what} failed: {payload}; the previous output is unchanged")
+        return payload
+
+    def stop(self) -> None:
+        """Ends the child and everything it started, unless it has finished; idempotent."""
+        if self._proc.is_alive():
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except ProcessLookupError:  # not yet in its own group, so it has started nothing
+                self._proc.kill()
+            self._proc.join()
+        self._recv.close()
+
+
+def timed(fn, *args):
+    """(fn(*args), the seconds it took): for a child whose time the build record reports."""
+    t = time.perf_counter()
+    return fn(*args), time.perf_counter() - t
+
+
+def _run(conn, fn, args) -> None:
+    os.setpgrp()  # its own process group, which stop() can end with everything it started
+    try:
+        conn.send(("ok", fn(*args)))
+    except Exception as exc:  # noqa: BLE001 -- reported to the parent, which raises it as a build error
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
