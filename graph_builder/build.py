@@ -116,7 +116,7 @@ def assemble(parsed: list[PreparedReport], base: str, store: ox.Store, manifest:
     try:
         nquads = report_nquads(parsed, str(m.graph("shared")))
         for p in parsed:
-            p.lines = p.glossary = None
+            p.own = p.lines = p.glossary = None
         _load_reports(store, nquads, staging)
         del nquads
         n_links, n_followups = finding.result()

@@ -74,6 +74,18 @@ class Minter:
     def report(self, fid: str, prog: str) -> URIRef:
         return self.u("id", "report", fid, prog)
 
+    # Everything map_report mints from the force and the programme together: a node under one
+    # of these belongs to that one report (a corpus holds one report per force and programme).
+    REPORT_OWN = (("id", "report"), ("id", "inspection"), ("id", "finding"), ("id", "recommendation"),
+                  ("id", "good-practice"), ("id", "fact"), ("id", "prior-grade"))
+
+    def report_own(self, fid: str, prog: str) -> tuple[str, ...]:
+        """N-Triples prefixes of the IRIs that only the report of fid in prog mints: the report,
+        its inspection, statements, spans, text and judgements. Anything else (a grade count, a
+        glossary term, a force) may be stated by several reports."""
+        own = [str(self.u(*kind, fid, prog)) for kind in self.REPORT_OWN] + [str(self.u("data", "judgement", prog, fid))]
+        return tuple(f"<{iri}{end}" for iri in own for end in (">", "/"))
+
     def area(self, prog: str, area_slug: str) -> URIRef:
         return self.u("def", "framework", prog, area_slug)
 

@@ -111,6 +111,34 @@ def test_national_distribution_cells_are_held_once(oxstore):
     assert int(next(iter(oxstore.query(q, use_default_graph_as_union=True)))["t"].value) == 43
 
 
+def test_no_triple_is_held_in_two_report_graphs(oxstore):
+    # A triple two reports state (a national grade count, a glossary term) is held once, in the
+    # shared graph; one only its report mints stays in that report's graph.
+    q = f"""SELECT ?s ?p ?o WHERE {{ GRAPH ?g1 {{ ?s ?p ?o }} GRAPH ?g2 {{ ?s ?p ?o }}
+            FILTER (STR(?g1) < STR(?g2) && STRSTARTS(STR(?g1), "{DEFAULT_BASE}/graph/")
+                    && STRSTARTS(STR(?g2), "{DEFAULT_BASE}/graph/") && ?g1 != <{INFERRED}> && ?g2 != <{INFERRED}>) }} LIMIT 5"""
+    assert list(oxstore.query(q)) == []
+    shared = ox.NamedNode(str(M.graph("shared")))
+    cell = ox.NamedNode(str(M.u("data", "grade-distribution", "inspection-2007", "neighbourhood-policing", "excellent")))
+    count = ox.NamedNode(str(INSP.forceCount))
+    assert {q.graph_name for q in oxstore.quads_for_pattern(cell, count, None, None)} == {shared}
+    report = ox.NamedNode(str(M.report("west-mercia", "inspection-2007")))
+    assert {q.graph_name.value for q in oxstore.quads_for_pattern(report, None, None, None)} - {str(INFERRED)} == {
+        str(M.graph("report", "west-mercia", "inspection-2007"))}
+
+
+def test_report_own_iris_are_those_of_one_force_and_programme():
+    own = M.report_own("west-mercia", "inspection-2007")
+    mine = [M.report("west-mercia", "inspection-2007"), M.u("id", "finding", "west-mercia", "inspection-2007", "x", "1"),
+            M.u("data", "judgement", "inspection-2007", "west-mercia", "neighbourhood-policing")]
+    # An area that happens to share a force's name is still a national grade count, not its own.
+    theirs = [M.u("data", "grade-distribution", "inspection-2007", "west-mercia", "good"),
+              M.u("data", "judgement", "inspection-2007"), M.report("west-mercia", "inspection-2007-x"),
+              M.report("cheshire", "inspection-2007"), M.u("def", "glossary", "pcso", "x"), M.force("west-mercia")]
+    assert all(f"<{iri}> <p> <o> .\n".startswith(own) for iri in mine)
+    assert not any(f"<{iri}> <p> <o> .\n".startswith(own) for iri in theirs)
+
+
 def test_entailments_are_present_and_only_in_the_inferred_graph(oxstore):
     afi = list(oxstore.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(INSP.AreaForImprovement)), None))
     assert afi
