@@ -61,6 +61,8 @@ def discover(corpus: Path) -> list[Path]:
     return files
 
 
+# Niceness of the validation threads relative to the build (build_dataset, below).
+VALIDATION_NICE = 10
 # Below this many reports a process pool costs more to start than it saves (the corpus's four
 # reports parse in 0.3 s).
 PARALLEL_FROM = 16
@@ -122,10 +124,13 @@ def assemble(parsed: list[PreparedReport], base: str, store: ox.Store, manifest:
         n_links, n_followups = finding.result()
         for p in parsed:  # what the build record and the description still read; the rest is in the store
             p.model = {k: p.model[k] for k in ("report", "force", "warnings")}
-        # Not handed on early as well: on two cores that only moved the loader's work into the
-        # reasoning's time (measured: no faster). Lenient: see _load_reports.
-        store.bulk_load(path=str(links_file), format=ox.RdfFormat.N_TRIPLES,
-                        to_graph=ox.NamedNode(str(m.graph("links"))), lenient=True)
+        links_graph = ox.NamedNode(str(m.graph("links")))
+        store.bulk_load(path=str(links_file), format=ox.RdfFormat.N_TRIPLES, to_graph=links_graph,
+                        lenient=True)  # lenient: see _load_reports
+        if staging is not None:
+            # Handed on now: the loader has finished the reports by the end of the reasoning and
+            # would wait for the exports otherwise.
+            staging.add(store, [links_graph])
     finally:
         finding.stop()
         links_file.unlink(missing_ok=True)
@@ -227,7 +232,10 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
         exporting = Forked("writing the exports", _export, store, work / "exports", staging, base)
         try:
             staging.loader.close_input()  # the child holds the loader's input now, and closes it
-            result = validate_store_contents(store, base, sources, threads=os.cpu_count() or 1)
+            # The checks run at a lower priority than the export process and the store loader:
+            # those are single-threaded and finish last, the checks fill whatever CPU they leave
+            # (measured: the build ends when the last of them does).
+            result = validate_store_contents(store, base, sources, threads=os.cpu_count() or 1, nice=VALIDATION_NICE)
             validated = time.perf_counter() - t
             if not result.conforms:
                 raise InvalidDataset(result)  # the exports are not waited for, only stopped

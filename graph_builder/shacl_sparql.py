@@ -32,6 +32,8 @@ sh:group, sh:defaultValue) are ignored.
 from __future__ import annotations
 
 import itertools
+import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -623,7 +625,8 @@ def compile_shapes(store: ox.Store, shapes: Graph) -> list[_Shape]:
 
 
 def validate_core_in_store(store: ox.Store, shapes: Graph, owner_shapes: bool = True,
-                           allow_warnings: bool = True, stats: dict | None = None, threads: int = 1) -> Graph:
+                           allow_warnings: bool = True, stats: dict | None = None, threads: int = 1,
+                           nice: int = 0) -> Graph:
     """Validates everything `store` holds (the union of its graphs) against the Core shapes in
     `shapes` (no sh:sparql: run those with validation._run_global), returning an rdflib
     sh:ValidationReport graph like pySHACL's.
@@ -634,7 +637,8 @@ def validate_core_in_store(store: ox.Store, shapes: Graph, owner_shapes: bool = 
     allow_warnings: sh:conforms stays true when every result is below sh:Violation (pySHACL's
     allow_warnings). stats, if given, receives the number of queries and per-shape seconds.
     threads: shapes checked at once; pyoxigraph releases the GIL while it evaluates a query, so
-    two threads use two cores on one store (1.8x on two cores), with no copy of it."""
+    two threads use two cores on one store (1.8x on two cores), with no copy of it; nice: see
+    map_in_threads."""
     comp = _Compiler(store, shapes)
     runner = _Runner(store, comp)
     timings = {}
@@ -645,20 +649,28 @@ def validate_core_in_store(store: ox.Store, shapes: Graph, owner_shapes: bool = 
         found = runner.run(sh)
         timings[f"{comp.name(sh.owner)} {'' if sh.path is None else comp.name(sh.path) if isinstance(sh.path, URIRef) else sh.sparql_path}".strip()] = time.perf_counter() - t
         return found
-    found = map_in_threads(run, compiled, threads)
+    found = map_in_threads(run, compiled, threads, nice)
     if stats is not None:
         stats["queries"] = runner.queries
         stats["seconds"] = timings
     return _report(sorted(r for rs in found for r in rs), shapes, owner_shapes, allow_warnings)
 
 
-def map_in_threads(fn, items: list, threads: int) -> list:
+def map_in_threads(fn, items: list, threads: int, nice: int = 0) -> list:
     """[fn(x) for x in items], `threads` at a time when more than one: the queries the validators
-    run are evaluated with the GIL released, so threads share one store across cores."""
-    if threads > 1:
-        with ThreadPoolExecutor(threads) as pool:
+    run are evaluated with the GIL released, so threads share one store across cores. nice > 0
+    runs them in threads of that much lower priority (Linux schedules threads, so the caller's
+    own priority is left alone)."""
+    if threads > 1 or nice > 0:
+        with ThreadPoolExecutor(threads, initializer=_lower_priority, initargs=(nice,)) as pool:
             return list(pool.map(fn, items))
     return [fn(x) for x in items]
+
+
+def _lower_priority(nice: int) -> None:
+    if nice > 0 and hasattr(os, "setpriority"):
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + nice)
 
 
 def _report(results: list[_Result], shapes: Graph, owner_shapes: bool, allow_warnings: bool) -> Graph:

@@ -76,12 +76,18 @@ class Staging:
         self.parts: list[Path] = []  # sorted, once sorted() has returned
         self._sorts: list[subprocess.Popen] = []
 
-    def add(self, store: ox.Store) -> None:
-        """Hands on everything `store` holds now, which must be final: dumped here, then sorted and
-        loaded into the on-disk store aside. Not thread-safe: one part at a time."""
+    def add(self, store: ox.Store, graphs: list[ox.NamedNode] | None = None) -> None:
+        """Hands on `graphs` of `store` (by default everything it holds now), which must be final:
+        dumped here, then sorted and loaded into the on-disk store aside. Not thread-safe: one
+        part at a time."""
         part = self.dir / f"part-{len(self.parts)}.nq"
-        self.graphs |= {g.value for g in store.named_graphs()}
-        store.dump(str(part), format=ox.RdfFormat.N_QUADS)
+        if graphs is None:
+            self.graphs |= {g.value for g in store.named_graphs()}
+            store.dump(str(part), format=ox.RdfFormat.N_QUADS)
+        else:
+            self.graphs |= {g.value for g in graphs}
+            with part.open("wb") as fh:
+                dump_graphs(store, graphs, fh)
         if self.loader is not None:
             self.loader.add(part)
         self.parts.append(part.with_suffix(".sorted.nq"))

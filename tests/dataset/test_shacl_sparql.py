@@ -4,6 +4,9 @@ Differential: every failing example of test_shapes.py (and the unbroken corpus b
 by both engines on the same data, and the results, as (focus node, source shape, constraint
 component, path, value, severity), must be the same set. Then small graphs pin the semantics the
 spec gives and an engine could easily get wrong."""
+import os
+import threading
+
 import pyoxigraph as ox
 import pyshacl
 import pytest
@@ -14,7 +17,7 @@ from graph_builder.build import add_context
 from graph_builder.extract import parse_file
 from graph_builder.mapping import DEFAULT_BASE, map_report
 from graph_builder.oxrdf import term_from_ox, to_ox
-from graph_builder.shacl_sparql import SH, UnsupportedShape, validate_core_in_store
+from graph_builder.shacl_sparql import SH, UnsupportedShape, map_in_threads, validate_core_in_store
 from graph_builder.validation import shape_data, shapes_graph, split_shapes
 from tests.conftest import CORPUS
 from tests.dataset.test_shapes import BREAKS, PREFIXES
@@ -87,6 +90,20 @@ def test_the_failing_examples_of_core_shapes_fire(report_quads, core):
     core_shapes = {b[0].split(":")[1] for b in BREAKS
                    if (URIRef(f"{DEFAULT_BASE}/def/inspection/shapes/{b[0].split(':')[1]}"), SH.sparql, None) not in shapes_graph()}
     assert core_shapes <= fired, core_shapes - fired
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread priorities are a Linux feature")
+@pytest.mark.parametrize("threads", [1, 2])
+def test_niced_threads_run_below_the_caller_which_keeps_its_priority(threads):
+    def own(_):
+        return threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    me = threading.get_native_id()
+    before = os.getpriority(os.PRIO_PROCESS, me)
+    seen = map_in_threads(own, list(range(6)), threads, nice=3)
+    assert {prio for _, prio in seen} == {min(before + 3, 19)}
+    assert me not in {tid for tid, _ in seen}
+    assert os.getpriority(os.PRIO_PROCESS, me) == before
+    assert map_in_threads(own, [0], 1) == [(me, before)]  # no nice, one thread: the caller's own
 
 
 def test_shapes_checked_in_threads_give_the_same_report(report_quads, core):
