@@ -1,6 +1,6 @@
 """`python -m graph_builder.store_loader STORE_DIR`: bulk-loads the N-Quads files whose paths arrive
 on standard input, one per line, into a new on-disk Oxigraph store; at the end of input it flushes
-the store and exits.
+the store, reopens it read-only, prints the number of quads it holds and exits.
 
 Run as a fresh process, never in a forked one: RocksDB keeps a process-wide pool of background
 threads, and a child forked after the parent has opened an on-disk store inherits the pool's state
@@ -40,7 +40,8 @@ def load(store_dir: str, paths) -> int:
                 store.bulk_load(path=str(piece), format=ox.RdfFormat.N_QUADS, lenient=True)
                 piece.unlink()
     store.flush()
-    return len(store)
+    del store  # closed, then opened again as the service will open it, and counted
+    return len(ox.Store.read_only(store_dir))
 
 
 class StoreLoader:
@@ -50,7 +51,7 @@ class StoreLoader:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "graph_builder.store_loader", str(store_dir)],
             cwd=Path(__file__).resolve().parent.parent, stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def add(self, path: Path) -> None:
         self.proc.stdin.write(f"{path}\n".encode())
@@ -62,11 +63,16 @@ class StoreLoader:
             self.proc.stdin.close()
             self.proc.stdin = None
 
-    def finish(self) -> None:
+    def finish(self) -> int:
+        """Waits for the load; the number of quads the store holds, counted after reopening it
+        read-only (in the loading process, while the build still works on other things)."""
         self.close_input()
-        _, err = self.proc.communicate()
+        out, err = self.proc.communicate()
         if self.proc.returncode != 0:
             raise HmicKgError(f"loading the on-disk store failed: {err.decode(errors='replace').strip()[-500:]}")
+        if not out.strip().isdigit():
+            raise HmicKgError(f"loading the on-disk store: the loader did not report its size ({out[-200:]!r})")
+        return int(out)
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -78,4 +84,4 @@ class StoreLoader:
 
 
 if __name__ == "__main__":
-    load(sys.argv[1], sys.stdin)
+    print(load(sys.argv[1], sys.stdin))
