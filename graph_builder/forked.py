@@ -1,9 +1,9 @@
 """A function run in a forked process beside the build, which sees the parent's memory as it was
 at the fork (the parsed reports, the in-memory store) without copying it.
 
-Forked, never spawned: the point is the parent's data. Never used after the parent has opened an
-on-disk store (RocksDB's thread pool does not survive a fork; store_loader.py runs in a fresh
-process for that reason).
+Forked, never spawned: the point is the parent's data. The child must not open an on-disk store:
+RocksDB's thread pool does not survive a fork when the parent has used one (a test session, the
+service), which is why store_loader.py runs in a fresh process instead.
 """
 from __future__ import annotations
 
