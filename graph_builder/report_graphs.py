@@ -106,13 +106,14 @@ def prepare(path: Path, base: str, synthetic: bool = False, reference: tuple[Pat
     (graph, triples), = sink.graphs.items()
     # Compared as plain strings (predicates are always IRIs): rdflib's __eq__ and namespace
     # lookups on every triple were an eighth of a report's mapping time.
-    eq, rdf_type, glossary_term, pref = str.__eq__, str(RDF.type), str(Minter(base).insp.GlossaryTerm), str(SKOS.prefLabel)
+    m = Minter(base)
+    eq, rdf_type, glossary_term, pref = str.__eq__, str(RDF.type), str(m.insp.GlossaryTerm), str(SKOS.prefLabel)
     terms = {s for s, p, o in triples if eq(p, rdf_type) and type(o) is URIRef and eq(o, glossary_term)}
     glossary = [(str(s), str(o), nt_term(o)) for s, p, o in triples if eq(p, pref) and s in terms]
     lines = list(dict.fromkeys(nt_line(*t) for t in triples))
     # Split here, in the worker: the main process then counts only the few lines two reports
     # can share, not every line of the corpus (2.8 s of one core at 650 reports).
-    mine = Minter(base).report_own(model["force"]["id"], model["report"]["programme"])
+    mine = m.report_own(model["force"]["id"], model["report"]["programme"])
     own = "".join(x for x in lines if x.startswith(mine))
     return PreparedReport(path, model, src.text, str(graph), own, [x for x in lines if not x.startswith(mine)], glossary)
 

@@ -662,9 +662,14 @@ def map_in_threads(fn, items: list, threads: int, nice: int = 0) -> list:
     runs them in threads of that much lower priority (Linux schedules threads, so the caller's
     own priority is left alone)."""
     if threads > 1 or nice > 0:
-        with ThreadPoolExecutor(threads, initializer=_lower_priority, initargs=(nice,)) as pool:
+        with thread_pool(threads, nice) as pool:
             return list(pool.map(fn, items))
     return [fn(x) for x in items]
+
+
+def thread_pool(threads: int, nice: int = 0) -> ThreadPoolExecutor:
+    """A pool of `threads` threads, each `nice` steps below the priority of the thread making it."""
+    return ThreadPoolExecutor(threads, initializer=_lower_priority, initargs=(nice,))
 
 
 def _lower_priority(nice: int) -> None:

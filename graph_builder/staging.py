@@ -4,7 +4,7 @@ The report graphs are final as soon as they are loaded (the links, the entailmen
 data and the description each go into graphs of their own), and on two cores the second one is
 idle while the build computes links and entailments. So the report graphs are dumped then, and
 their sorting and their loading into the on-disk store start at once in processes of their own;
-the export child later adds the graphs that remain (exports.write_exports) and merges the sorted
+the links graph follows once it is loaded, and the export child later adds the graphs that remain (exports.write_exports) and merges the sorted
 parts. At 650 reports the on-disk store's load alone is about 30 CPU-seconds.
 """
 from __future__ import annotations

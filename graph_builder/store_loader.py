@@ -79,8 +79,9 @@ class StoreLoader:
             self.proc.kill()
         self.close_input()
         self.proc.wait()
-        if self.proc.stderr is not None:
-            self.proc.stderr.close()
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ reader hunting.
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -20,7 +19,7 @@ from .oxrdf import term_to_ox as to_ox_term
 from .paths import project_dir
 from .reference import load_turtle
 from .shacl_parallel import validate_core
-from .shacl_sparql import map_in_threads, validate_core_in_store
+from .shacl_sparql import thread_pool, validate_core_in_store
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES_FILE = "shapes.ttl"
@@ -94,8 +93,8 @@ def validate_store_contents(store: ox.Store, base: str = DEFAULT_BASE,
     jobs = _global_jobs(shapes, global_shapes)
     # The whole-graph queries run in a thread of their own beside the Core shapes' threads, so
     # the two sets do not each end with a tail of one long query on one core.
-    with ThreadPoolExecutor(1) as side:
-        found = side.submit(_evaluate_global, store, jobs, 1, nice)
+    with thread_pool(1, nice) as side:
+        found = side.submit(_evaluate_global, store, jobs)
         report = validate_core_in_store(store, core, threads=threads, nice=nice)
         _report_global(report, shapes, jobs, found.result())
     return _finish(report, problem_context(store, report, base), base, sources or {}, shapes, store)
@@ -161,10 +160,9 @@ def split_shapes(shapes: Graph, base: str) -> tuple[Graph, list]:
     return core, global_shapes
 
 
-def _run_global(store: ox.Store, shapes: Graph, global_shapes: list, report: Graph, threads: int = 1,
-                nice: int = 0) -> None:
+def _run_global(store: ox.Store, shapes: Graph, global_shapes: list, report: Graph) -> None:
     jobs = _global_jobs(shapes, global_shapes)
-    _report_global(report, shapes, jobs, _evaluate_global(store, jobs, threads, nice))
+    _report_global(report, shapes, jobs, _evaluate_global(store, jobs))
 
 
 def _global_jobs(shapes: Graph, global_shapes: list) -> list[tuple]:
@@ -180,16 +178,17 @@ def _global_jobs(shapes: Graph, global_shapes: list) -> list[tuple]:
     return jobs
 
 
-def _evaluate_global(store: ox.Store, jobs: list[tuple], threads: int, nice: int) -> list[list]:
-    def evaluate(job) -> list:
-        sh, _, _, this, query = job
+def _evaluate_global(store: ox.Store, jobs: list[tuple]) -> list[list]:
+    """Each job's offending values, one query after another."""
+    found = []
+    for sh, _, _, this, query in jobs:
         try:
             solutions = store.query(query, use_default_graph_as_union=True,
                                     substitutions={ox.Variable("this"): ox.NamedNode(str(this))})
-            return [sol["value"] for sol in solutions]
+            found.append([sol["value"] for sol in solutions])
         except SyntaxError as exc:
             raise HmicKgError(f"shape {sh}: its SPARQL constraint does not parse: {exc}") from None
-    return map_in_threads(evaluate, jobs, threads, nice)
+    return found
 
 
 def _report_global(report: Graph, shapes: Graph, jobs: list[tuple], found: list[list]) -> None:

@@ -61,7 +61,14 @@ def test_a_damaged_cache_entry_is_only_a_miss(corpus, tmp_path, built):
     assert (out / "exports" / "dataset.nq").read_bytes() == (built / "exports" / "dataset.nq").read_bytes()
 
 
-def test_a_failing_similarity_search_fails_the_build_and_keeps_the_previous_output(corpus, tmp_path, monkeypatch):
+@pytest.mark.parametrize("patched,error,message", [
+    # Both run in forked children, which run the patched function.
+    ("recurring_issues", MemoryError("no room for the matrix"),
+     "finding recurring issues failed: MemoryError: no room for the matrix"),
+    ("write_exports", OSError("disk full"), "writing the exports failed: OSError: disk full"),
+])
+def test_a_failing_child_fails_the_build_and_keeps_the_previous_output(corpus, tmp_path, monkeypatch,
+                                                                       patched, error, message):
     import graph_builder.build as build_module
     from graph_builder.errors import HmicKgError
     out = tmp_path / "out"
@@ -69,27 +76,9 @@ def test_a_failing_similarity_search_fails_the_build_and_keeps_the_previous_outp
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
     def broken(*args, **kwargs):
-        raise MemoryError("no room for the matrix")
-    # The recurring issues are found in a forked child, which runs the patched function.
-    monkeypatch.setattr(build_module, "recurring_issues", broken)
-    with pytest.raises(HmicKgError, match="finding recurring issues failed: MemoryError: no room for the matrix"):
-        build_dataset(corpus, out)
-    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.building-")]
-
-
-def test_a_failing_export_fails_the_build_and_keeps_the_previous_output(corpus, tmp_path, monkeypatch):
-    import graph_builder.build as build_module
-    from graph_builder.errors import HmicKgError
-    out = tmp_path / "out"
-    build_dataset(corpus, out)
-    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-
-    def broken(*args, **kwargs):
-        raise OSError("disk full")
-    # The export child is forked, so it runs the patched function.
-    monkeypatch.setattr(build_module, "write_exports", broken)
-    with pytest.raises(HmicKgError, match="writing the exports failed: OSError: disk full"):
+        raise error
+    monkeypatch.setattr(build_module, patched, broken)
+    with pytest.raises(HmicKgError, match=message):
         build_dataset(corpus, out)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.building-")]
