@@ -12,8 +12,8 @@ from .state import ServiceState
 # HTTP status for each kind of failure a worker reports.
 # With serve --store, the store's own failures are a bad gateway, and its refusal of a query it
 # estimates too long is the same answer as our own timeout.
-_WORKER_STATUS = {"syntax": 400, "limit": 422, "evaluation": 500, "crash": 500,
-                  "store": 502, "store-timeout": 503}
+_WORKER_STATUS = {"syntax": 400, "query": 400, "limit": 422, "evaluation": 500, "crash": 500,
+                  "store": 502, "store-timeout": 503, "forbidden": 403}
 
 
 def error(status: int, message: str, as_json: bool = False, headers: dict | None = None) -> Response:

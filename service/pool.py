@@ -72,6 +72,7 @@ class WorkerPool:
         self._tasks: set[asyncio.Task] = set()
         self._closed = False
         self.killed = 0  # workers killed for overrunning: reported by /health
+        self.sandbox: list[str] = []
 
     async def start(self) -> None:
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
@@ -89,6 +90,7 @@ class WorkerPool:
         if status != "ready":
             await self._discard(w)
             raise PoolError(detail)
+        self.sandbox = detail  # the layers that keep this worker off the network, for /health
         if self._closed:
             await self._discard(w)
             return

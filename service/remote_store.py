@@ -33,6 +33,7 @@ class RemoteStore:
 
     def query(self, query: str, use_default_graph_as_union: bool = False, default_graph=None,
               named_graphs=None, substitutions=None):
+        refuse_federation(query)
         if substitutions:
             query = _with_values(query, substitutions)
         params: dict = {"query": query}
@@ -57,6 +58,36 @@ class RemoteStore:
         if graph_result:
             return (q.triple for q in parse(r.content, format=RdfFormat.N_TRIPLES))
         return parse_query_results(r.content, format=QueryResultsFormat.XML)
+
+
+def refuse_federation(query: str) -> None:
+    """Raises SyntaxError unless a real SPARQL parser reads the query and finds no SERVICE in it.
+
+    With --store this process must reach the store, so the kernel cannot keep it off the network
+    (service/sandbox.py); the store's engine would follow a SERVICE. The token guard has already
+    passed the query; this second reader is rdflib's grammar, whose parse tree is walked. A query it
+    cannot read is refused too: what cannot be checked is not forwarded.
+    """
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        tree = parseQuery(query)
+    except Exception as exc:  # noqa: BLE001 - pyparsing's errors have no common public base
+        raise SyntaxError(f"the query cannot be checked before it is forwarded to the store: {exc}") \
+            from None
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                raise StoreError("SERVICE (federated query) is not allowed: this endpoint never "
+                                 "contacts other servers", "forbidden")
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
 
 
 def _with_values(query: str, substitutions: dict) -> str:

@@ -7,6 +7,7 @@ Imports stay minimal: this module is what every (re)spawned worker has to load.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import signal
@@ -25,6 +26,7 @@ from pyoxigraph import (
 )
 
 from .formats import QUAD_FORMATS, RDF_FORMAT, RESULTS_FORMAT
+from .sandbox import SandboxError, deny_network
 
 
 class LimitExceeded(Exception):
@@ -176,6 +178,12 @@ def run_select(store: Store, req: dict) -> dict:
     return out
 
 
+def _blocked_connection(exc: OSError) -> bool:
+    """A connection the sandbox stopped: EACCES from the filter, ENETUNREACH in the namespace."""
+    codes = {errno.EACCES, errno.ENETUNREACH, errno.EHOSTUNREACH}
+    return exc.errno in codes or any(f"(os error {c})" in str(exc) for c in codes)
+
+
 def _die_with_parent() -> None:
     # A worker left behind by a crashed server would otherwise keep burning CPU on a runaway query.
     if sys.platform.startswith("linux"):
@@ -189,17 +197,27 @@ def _die_with_parent() -> None:
 def main(conn, store_path: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     _die_with_parent()
+    remote = store_path.startswith(("http://", "https://"))
+    layers: list[str] = []
+    if not remote:
+        # Before the store opens (RocksDB starts threads) and before any query is read.
+        try:
+            layers = deny_network()
+        except SandboxError as exc:
+            conn.send(("error", str(exc)))
+            return
     try:
-        if store_path.startswith(("http://", "https://")):
-            # serve --store: evaluation moves to an external endpoint; everything else stays here.
+        if remote:
+            # serve --store: evaluation moves to an external endpoint, so this process needs the
+            # network; RemoteStore checks each query with a real parser before it forwards it.
             from .remote_store import RemoteStore
             store = RemoteStore(store_path)
         else:
             store = Store.read_only(store_path)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which owns the error
-        conn.send(("error", "startup", f"cannot open the store at {store_path}: {exc}"))
+        conn.send(("error", f"cannot open the store at {store_path}: {exc}"))
         return
-    conn.send(("ready", None))
+    conn.send(("ready", layers))
     handlers = {"query": run_query, "select": run_select}
     while True:
         try:
@@ -212,6 +230,19 @@ def main(conn, store_path: str) -> None:
             reply = ("error", "syntax", str(exc))
         except LimitExceeded as exc:
             reply = ("error", "limit", str(exc))
+        except RuntimeError as exc:
+            # The engine's own refusal of what the query asks (an unbound SERVICE name, a bad
+            # regular expression...): the client's query, not the server, is at fault.
+            reply = ("error", "query", str(exc))
+        except OSError as exc:
+            if getattr(exc, "worker_kind", None):  # an external store's failure (serve --store)
+                reply = ("error", exc.worker_kind, str(exc))
+            elif layers and _blocked_connection(exc):
+                reply = ("error", "forbidden", "the query tried to contact another server "
+                         "(SERVICE); this endpoint has no network access and answers only from "
+                         "its own dataset")
+            else:
+                reply = ("error", "evaluation", f"{type(exc).__name__}: {exc}")
         except Exception as exc:  # noqa: BLE001 - one bad query must not end the worker
             kind = getattr(exc, "worker_kind", None)  # an external store's failure (serve --store)
             reply = ("error", kind, str(exc)) if kind else ("error", "evaluation", f"{type(exc).__name__}: {exc}")

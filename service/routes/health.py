@@ -22,7 +22,9 @@ async def health(request: Request) -> dict:
         "built_at": ds.build.get("built_at"),
         "tool_version": ds.build.get("tool_version"),
         "workers": {"configured": state.settings.workers, "alive": workers,
-                    "killed_for_timeout": pool.killed if pool else 0},
+                    "killed_for_timeout": pool.killed if pool else 0,
+                    # how query workers are kept off the network (empty with --store: see docs)
+                    "network_denied_by": pool.sandbox if pool else []},
         "timeout_s": state.settings.timeout,
         "cache": {**state.cache.stats(), "warmed": list(state.warmed)},
         "queries": len(state.catalogue),

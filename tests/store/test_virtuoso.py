@@ -129,3 +129,20 @@ def test_linked_data_pages_from_the_store(served_from_store):
     r = httpx.get(f"{served_from_store}/sparql", params={"query": f"CONSTRUCT {{ <{B}/id/force/west-mercia> ?p ?o }} WHERE {{ <{B}/id/force/west-mercia> ?p ?o }}"},
                   headers={"Accept": "text/turtle"}, timeout=30)
     assert r.status_code == 200 and "E23000016" in r.text
+
+
+def test_guard_bypasses_are_not_forwarded_to_the_store(served_from_store):
+    """With --store the worker needs the network, so the parsers alone stand between a SERVICE and
+    Virtuoso (which would follow it): the token guard's two readings and rdflib's grammar."""
+    from tests.service.test_no_outbound import BYPASSES
+    from tests.service.test_safety import ConnectionRecorder
+    rec = ConnectionRecorder()
+    try:
+        for template in BYPASSES:
+            r = httpx.post(f"{served_from_store}/sparql", timeout=30,
+                           data={"query": template.format(port=rec.port)})
+            assert r.status_code in (400, 403), r.text
+        time.sleep(0.5)
+        assert rec.connections == 0
+    finally:
+        rec.close()
