@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def one_build(corpus: Path) -> dict:
-    from graph_builder.build import build_dataset
+    from graph_builder.pipeline.build import build_dataset
     with tempfile.TemporaryDirectory() as d:
         return build_dataset(corpus, Path(d) / "out")["timings_s"]
 
@@ -26,10 +26,10 @@ def naive(corpus: Path) -> float:
     import pyshacl
     from rdflib import Dataset, Graph
 
-    from graph_builder.build import discover, parse_corpus
-    from graph_builder.mapping import map_report
-    from graph_builder.reference import ontology_graph, reference_graph
-    from graph_builder.validation import shapes_graph
+    from graph_builder.pipeline.build import discover, parse_corpus
+    from graph_builder.reference.graphs import ontology_graph, reference_graph
+    from graph_builder.to_rdf.mapping import map_report
+    from graph_builder.validate.validation import shapes_graph
     t = time.perf_counter()
     parsed = parse_corpus(discover(corpus))
     ds = Dataset(default_union=True)

@@ -10,8 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph_builder.build import parse_corpus
-from graph_builder.forces import all_forces
+from graph_builder.pipeline.build import parse_corpus
+from graph_builder.reference.forces import all_forces
 
 ROOT = Path(__file__).resolve().parent.parent
 

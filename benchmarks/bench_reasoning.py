@@ -46,8 +46,8 @@ def replicate(quads, target: int, key=str, whole: bool = False):
 
 
 def run_fast(quads) -> tuple[float, int]:
-    from graph_builder.reasoning import compile_rules, materialise
-    from graph_builder.reference import ontology_graph
+    from graph_builder.reason import compile_rules, materialise
+    from graph_builder.reference.graphs import ontology_graph
     store = ox.Store()
     store.bulk_extend(quads)
     t = time.perf_counter()
@@ -60,7 +60,7 @@ def _owlrl_child(nt: bytes, q):
     import owlrl
     from rdflib import Graph
 
-    from graph_builder.reference import ontology_graph
+    from graph_builder.reference.graphs import ontology_graph
     g = Graph()
     g.parse(data=nt, format="nt")
     g += ontology_graph()

@@ -160,7 +160,7 @@ def load_wrk(url: str, query: str, concurrency: int, duration: float) -> dict:
 def ensure_build(data: Path) -> None:
     if (data / "build.json").is_file():
         return
-    from graph_builder.build import build_dataset
+    from graph_builder.pipeline.build import build_dataset
     print(f"building {data} from corpus/ ...", file=sys.stderr)
     build_dataset(ROOT / "corpus", data)
 

@@ -19,8 +19,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from graph_builder import similarity as sim
 from graph_builder.extract import parse_file
+from graph_builder.links import similarity as sim
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "similarity" / "labelled_pairs.json"

@@ -23,10 +23,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph_builder import similarity as sim
-from graph_builder.build import discover, parse_corpus
-from graph_builder.followups import find_followups
-from graph_builder.links import cited_judgements
+from graph_builder.links import similarity as sim
+from graph_builder.links.followups import find_followups
+from graph_builder.links.graph import cited_judgements
+from graph_builder.pipeline.build import discover, parse_corpus
 
 BASE = "https://w3id.org/hmic-kg"
 

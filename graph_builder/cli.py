@@ -6,14 +6,14 @@ import json
 import sys
 from importlib.metadata import entry_points
 
-from . import __version__
-from .errors import HmicKgError
+from graph_builder import __version__
+from graph_builder.errors import HmicKgError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from .extract import parse_file
+    from graph_builder.extract import parse_file
     model = parse_file(args.file)
     for w in model["warnings"]:
         where = f"{args.file}:{w['line']}" if w.get("line") else args.file
@@ -50,8 +50,8 @@ def _print_problems(validation, limit: int = 50) -> None:
 def _cmd_build(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .build import InvalidDataset, build_dataset
-    from .paths import project_dir
+    from graph_builder.paths import project_dir
+    from graph_builder.pipeline.build import InvalidDataset, build_dataset
     corpus = Path(args.corpus) if args.corpus else project_dir("corpus")
     progress = _Progress(sys.stderr.isatty() and not args.quiet)
     try:
@@ -76,7 +76,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .checkfiles import validate_files
+    from graph_builder.validate.files import validate_files
     result = validate_files([Path(f) for f in args.files], base=args.base)
     if args.report:
         result.report.serialize(args.report, format="turtle")
@@ -91,7 +91,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_publish(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .publish import auth_from_env, publish
+    from graph_builder.publish import auth_from_env, publish
     progress = _Progress(sys.stderr.isatty())
     try:
         done = publish(Path(args.data), args.to, auth=auth_from_env(), progress=progress)
@@ -102,7 +102,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from .synth import synthesise
+    from graph_builder.synth import synthesise
     summary = synthesise(args.reports, args.out, seed=args.seed)
     fams = ", ".join(f"{n} {fam}" for fam, n in sorted(summary["per_family"].items()))
     print(f"synthesised {summary['reports']} reports into {args.out} ({fams}; seed {args.seed}) "
@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("file")
     sp.add_argument("--pretty", action="store_true", help="indent the JSON")
     sp.set_defaults(run=_cmd_parse)
-    from .mapping import DEFAULT_BASE
+    from graph_builder.iris import DEFAULT_BASE
     bp = sub.add_parser("build", help="build the validated, reasoned dataset from a directory of report texts")
     bp.add_argument("corpus", nargs="?", help="directory of report texts (default: the bundled corpus/)")
     bp.add_argument("--out", default="build", help="output directory, replaced atomically (default: build)")

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from .errors import HmicKgError
+from graph_builder.errors import HmicKgError
 
 
 @dataclass

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode
 
-from graph_builder.mapping import DEFAULT_BASE
+from graph_builder.iris import DEFAULT_BASE
 
 from .sparql_guard import QueryRefused, check, unescape, where_group_start
 

@@ -49,7 +49,7 @@ class ServeCommand:
                       f"'hmic-kg build --out {data}'", file=sys.stderr)
                 return 2
             print(f"hmic-kg: no build in {data}: building it from {corpus}/ first", file=sys.stderr)
-            from graph_builder.build import build_dataset
+            from graph_builder.pipeline.build import build_dataset
             build_dataset(corpus, data)
         if args.timeout <= 0 or args.workers < 1 or args.max_rows < 1:
             print("hmic-kg: error: --timeout, --workers and --max-rows must be positive",

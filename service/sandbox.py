@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import os
 import socket
 import sys
 

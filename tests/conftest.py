@@ -22,7 +22,7 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """The corpus built once for the whole session (the build takes seconds, not milliseconds)."""
-    from graph_builder.build import build_dataset
+    from graph_builder.pipeline.build import build_dataset
     out = tmp_path_factory.mktemp("corpus-build") / "build"
     build_dataset(CORPUS, out)
     return out

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from graph_builder.iris import slug  # noqa: F401 - re-exported for the extractor's modules
+
 BASELINE_2006_DOMAINS = {
     "1": "Citizen Focus", "2": "Reducing Crime", "3": "Investigating Crime", "4": "Promoting Safety",
     "5": "Providing Assistance", "6": "Resource Use", "7": "Leadership and Direction",
@@ -71,9 +73,3 @@ def inspection_2007_area(name: str) -> str | None:
     if full is not None:
         return full
     return INSPECTION_2007_SHORT.get(key)
-
-
-def slug(name: str) -> str:
-    s = name.lower().replace("&", "and")
-    s = re.sub(r"[^a-z0-9]+", "-", s)
-    return s.strip("-")

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 
-from .. import forces
-from ..errors import ReportError
+from graph_builder.errors import ReportError
+from graph_builder.reference import forces
+
 from .markup import MONTHS, strip_markup
 from .source import Source
 from .units import Unit

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import __version__
-from ..errors import ReportError
+from graph_builder import __version__
+from graph_builder.errors import ReportError
+
 from . import frameworks, header
 from .facts import extract_facts
 from .glossary import parse_glossary
@@ -117,7 +118,7 @@ def _check_summary(src: Source, walk) -> None:
 
 def _peel(src: Source, us: list[Unit], force: dict) -> dict:
     names = [force["name"], force["official_name"]] + force["variants"]
-    from ..forces import stem
+    from graph_builder.reference.forces import stem
     names += [stem(force["official_name"]) + " Police", stem(force["official_name"])]
     last = us[-1]
     if not last.table and not ends_sentence(last.text) and not heading_kind(last.text):

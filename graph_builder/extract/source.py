@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ReportError
+from graph_builder.errors import ReportError
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from ..forces import Force
+from graph_builder.reference.forces import Force
+
 from .names import Names, rewrite
 from .patterns import Pools
 from .writer import Writer

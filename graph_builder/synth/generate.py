@@ -8,9 +8,10 @@ import shutil
 import time
 from pathlib import Path
 
-from .. import forces
-from ..errors import HmicKgError
-from ..paths import project_dir
+from graph_builder.errors import HmicKgError
+from graph_builder.paths import project_dir
+from graph_builder.reference import forces
+
 from .context import Ctx
 from .layout_framework import baseline, inspection
 from .layout_peel import peel

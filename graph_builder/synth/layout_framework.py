@@ -2,7 +2,8 @@
 assessments 2004-06 (the 23 frameworks of 2006), as the shipped reports print them."""
 from __future__ import annotations
 
-from ..extract.frameworks import BASELINE_2006, BASELINE_2006_DOMAINS, INSPECTION_2007
+from graph_builder.extract.frameworks import BASELINE_2006, BASELINE_2006_DOMAINS, INSPECTION_2007
+
 from .context import Ctx
 from .grades import EGFP, national_distribution, pick_direction, pick_grade
 
@@ -107,7 +108,7 @@ def _glossary(c: Ctx, heading: str) -> None:
 
 
 def _single_ok(abbr: str) -> bool:
-    from ..extract.glossary import _ACRONYM
+    from graph_builder.extract.glossary import _ACRONYM
     return bool(_ACRONYM.match(abbr))
 
 

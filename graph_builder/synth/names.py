@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..forces import Force, stem
+from graph_builder.reference.forces import Force, stem
+
 from .patterns import SOURCE_NAMES
 
 

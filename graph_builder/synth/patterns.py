@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..extract import parse_file
-from ..extract.goodpractice import strip_contact_details
-from ..extract.markup import is_noise, strip_markup
-from ..extract.peel import _PROSE
-from ..extract.vocabulary import ends_sentence, heading_kind, is_field_label
-from ..paths import project_dir
+from graph_builder.extract import parse_file
+from graph_builder.extract.goodpractice import strip_contact_details
+from graph_builder.extract.markup import is_noise, strip_markup
+from graph_builder.extract.peel import _PROSE
+from graph_builder.extract.vocabulary import ends_sentence, heading_kind, is_field_label
+from graph_builder.paths import project_dir
 
 # Characters that markup stripping or HTML unescaping could change: texts carrying them are not used.
 _UNSAFE = re.compile(r"[*_#<>`\\\[\]|\t]|&\w|https?:|www\.|@|\s{2,}")

@@ -8,8 +8,8 @@ import re
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
-from ..mapping import DEFAULT_BASE
-from ..paths import project_dir
+from graph_builder.iris import DEFAULT_BASE
+from graph_builder.paths import project_dir
 
 SHIPPED = {"baseline-assessment": ("baseline-2006", 2006), "inspection-2007": ("inspection-2007", 2007),
            "peel": ("peel-2018", 2018)}

@@ -13,9 +13,9 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from ..extract.markup import is_noise, strip_markup
-from ..extract.units import _GLUED
-from ..extract.vocabulary import heading_kind, is_field_label
+from graph_builder.extract.markup import is_noise, strip_markup
+from graph_builder.extract.units import _GLUED
+from graph_builder.extract.vocabulary import heading_kind, is_field_label
 
 STYLES = ("plain", "markdown", "html")
 SUFFIX = {"plain": ".txt", "markdown": ".md", "html": ".html"}

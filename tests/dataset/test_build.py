@@ -9,7 +9,7 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from graph_builder.extract import parse_file
-from graph_builder.mapping import DEFAULT_BASE, Minter, area_slug
+from graph_builder.iris import DEFAULT_BASE, Minter, area_slug
 from tests.conftest import CORPUS
 
 M = Minter()
@@ -196,9 +196,9 @@ def test_build_record_and_exports(built):
 def test_parallel_extraction_gives_the_same_models(tmp_path):
     # Large corpora are parsed on a process pool; the result must not depend on it. The Cheshire
     # report renamed for other forces makes a corpus above the pool threshold.
-    from graph_builder.build import PARALLEL_FROM, parse_corpus
     from graph_builder.errors import ReportError
-    from graph_builder.forces import all_forces
+    from graph_builder.pipeline.build import PARALLEL_FROM, parse_corpus
+    from graph_builder.reference.forces import all_forces
     text = (CORPUS / "cheshire-2007-inspection.txt").read_text(encoding="utf-8")
     names = [f.stem for f in all_forces() if f.id != "cheshire" and " " not in f.stem][:PARALLEL_FROM]
     files = []

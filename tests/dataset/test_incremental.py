@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from graph_builder.build import CACHE, build_dataset
+from graph_builder.pipeline.build import CACHE, build_dataset
 from tests.conftest import CORPUS
 
 
@@ -69,7 +69,7 @@ def test_a_damaged_cache_entry_is_only_a_miss(corpus, tmp_path, built):
 ])
 def test_a_failing_child_fails_the_build_and_keeps_the_previous_output(corpus, tmp_path, monkeypatch,
                                                                        patched, error, message):
-    import graph_builder.build as build_module
+    import graph_builder.pipeline.build as build_module
     from graph_builder.errors import HmicKgError
     out = tmp_path / "out"
     build_dataset(corpus, out)
@@ -93,7 +93,7 @@ def test_build_after_opening_an_on_disk_store_does_not_hang(tmp_path):
     script = (
         "import pyoxigraph as ox, sys\n"
         "from pathlib import Path\n"
-        "from graph_builder.build import build_dataset\n"
+        "from graph_builder.pipeline.build import build_dataset\n"
         "s = ox.Store(sys.argv[1]); s.add(ox.Quad(ox.NamedNode('http://e/s'), ox.NamedNode('http://e/p'), ox.Literal('o')))\n"
         "s.flush()\n"
         "print(build_dataset(Path(sys.argv[2]), Path(sys.argv[3]))['counts']['quads'])\n")
@@ -106,9 +106,9 @@ def test_build_after_opening_an_on_disk_store_does_not_hang(tmp_path):
 def test_an_invalid_dataset_stops_the_exports_and_leaves_nothing_behind(corpus, tmp_path, monkeypatch):
     import time
 
-    import graph_builder.build as build_module
-    from graph_builder.build import InvalidDataset
-    from graph_builder.validation import Validation
+    import graph_builder.pipeline.build as build_module
+    from graph_builder.pipeline.build import InvalidDataset
+    from graph_builder.validate.validation import Validation
 
     def slow_exports(*args, **kwargs):
         time.sleep(30)  # still writing when validation fails: the build must not wait for it
@@ -133,7 +133,7 @@ def test_graph_dumps_become_n_quads_whatever_the_chunks(tmp_path):
 
     import pyoxigraph as ox
 
-    from graph_builder.staging import _InGraph, dump_graphs
+    from graph_builder.pipeline.staging import _InGraph, dump_graphs
     g = ox.NamedNode("http://e/g")
     store = ox.Store()
     for i in range(40):

@@ -8,9 +8,9 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL, RDFS
 
-from graph_builder.mapping import DEFAULT_BASE
+from graph_builder.iris import DEFAULT_BASE
 from graph_builder.oxrdf import to_ox
-from graph_builder.reasoning import compile_rules, materialise
+from graph_builder.reason import compile_rules, materialise
 
 REFLEXIVE = {RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty}
 

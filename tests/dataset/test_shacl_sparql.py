@@ -13,12 +13,18 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from graph_builder.build import add_context
 from graph_builder.extract import parse_file
-from graph_builder.mapping import DEFAULT_BASE, map_report
+from graph_builder.iris import DEFAULT_BASE
 from graph_builder.oxrdf import term_from_ox, to_ox
-from graph_builder.shacl_sparql import SH, UnsupportedShape, map_in_threads, validate_core_in_store
-from graph_builder.validation import shape_data, shapes_graph, split_shapes
+from graph_builder.pipeline.build import add_context
+from graph_builder.to_rdf.mapping import map_report
+from graph_builder.validate.shacl_sparql import (
+    SH,
+    UnsupportedShape,
+    map_in_threads,
+    validate_core_in_store,
+)
+from graph_builder.validate.validation import shape_data, shapes_graph, split_shapes
 from tests.conftest import CORPUS
 from tests.dataset.test_shapes import BREAKS, PREFIXES
 
@@ -118,7 +124,7 @@ def test_shapes_checked_in_threads_give_the_same_report(report_quads, core):
     assert keys(one) == keys(two)
     assert sorted(one.serialize(format="nt").splitlines()) == sorted(two.serialize(format="nt").splitlines())
     # and with the whole-graph shapes, as the build runs them
-    from graph_builder.validation import validate_store_contents
+    from graph_builder.validate.validation import validate_store_contents
     one, two = validate_store_contents(store), validate_store_contents(store, threads=2)
     assert any(p.constraint == "SPARQLConstraintComponent" for p in one.problems)
     assert [str(p) for p in one.problems] == [str(p) for p in two.problems]

@@ -5,10 +5,11 @@ break one thing with a SPARQL update, and check that the shape meant to catch it
 import pyoxigraph as ox
 import pytest
 
-from graph_builder.checkfiles import validate_store
 from graph_builder.extract import parse_file
-from graph_builder.mapping import DEFAULT_BASE, map_report
+from graph_builder.iris import DEFAULT_BASE
 from graph_builder.oxrdf import to_ox
+from graph_builder.to_rdf.mapping import map_report
+from graph_builder.validate.files import validate_store
 from tests.conftest import CORPUS
 
 B = DEFAULT_BASE

@@ -1,4 +1,4 @@
-"""The theme thesaurus (ontology/themes.ttl) and the tagger (graph_builder/themes.py).
+"""The theme thesaurus (ontology/themes.ttl) and the tagger (graph_builder/to_rdf/themes.py).
 
 Expected themes come from reading the corpus reports, not from the tagger's output: each case
 quotes the start of the statement it is about."""
@@ -9,12 +9,12 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from graph_builder import themes as themes_mod
 from graph_builder.errors import HmicKgError
 from graph_builder.extract import parse_file
-from graph_builder.mapping import DEFAULT_BASE, Minter, area_slug
+from graph_builder.iris import DEFAULT_BASE, Minter, area_slug
 from graph_builder.paths import project_dir
-from graph_builder.themes import Tagger, thesaurus_graph
+from graph_builder.to_rdf import themes as themes_mod
+from graph_builder.to_rdf.themes import Tagger, thesaurus_graph
 
 THEME = DEFAULT_BASE + "/def/theme/"
 SCHEME = URIRef(DEFAULT_BASE + "/def/theme")

@@ -5,7 +5,8 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF
 
 from graph_builder.extract import parse_file
-from graph_builder.mapping import DEFAULT_BASE, OA, Minter, map_report
+from graph_builder.iris import DEFAULT_BASE, OA, Minter
+from graph_builder.to_rdf.mapping import map_report
 from tests.conftest import CORPUS
 
 INSP = Minter().insp

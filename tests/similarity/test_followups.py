@@ -5,8 +5,8 @@ against the eight 2018 findings and seven recommendations), not from the method'
 """
 import pytest
 
-from graph_builder.followups import find_followups
-from graph_builder.similarity import score_pairs
+from graph_builder.links.followups import find_followups
+from graph_builder.links.similarity import score_pairs
 
 B = "https://w3id.org/hmic-kg/id/"
 W07 = B + "finding/west-mercia/inspection-2007/"

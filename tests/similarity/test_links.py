@@ -5,10 +5,10 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from graph_builder.extract import parse_file
-from graph_builder.followups import FollowUp
-from graph_builder.links import cited_judgements, links_graph
-from graph_builder.mapping import Minter
-from graph_builder.similarity import Link
+from graph_builder.iris import Minter
+from graph_builder.links.followups import FollowUp
+from graph_builder.links.graph import cited_judgements, links_graph
+from graph_builder.links.similarity import Link
 from tests.conftest import CORPUS
 
 M = Minter()

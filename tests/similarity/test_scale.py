@@ -3,7 +3,7 @@ import random
 
 import numpy as np
 
-from graph_builder.similarity import (
+from graph_builder.links.similarity import (
     Statement,
     char_gram,
     features,

@@ -5,9 +5,9 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from graph_builder.build import build_dataset
 from graph_builder.errors import HmicKgError
-from graph_builder.manifest import read_manifest
+from graph_builder.pipeline.build import build_dataset
+from graph_builder.pipeline.manifest import read_manifest
 from graph_builder.synth import synthesise
 
 INSP = "https://w3id.org/hmic-kg/def/inspection/"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .build import add_context, check_base
-from .errors import HmicKgError, ReportError
-from .mapping import DEFAULT_BASE, Minter
-from .validation import Validation, validate_store_contents
+from graph_builder.errors import HmicKgError, ReportError
+from graph_builder.iris import DEFAULT_BASE, Minter, check_base
+from graph_builder.reason import add_context
+from graph_builder.validate.validation import Validation, validate_store_contents
 
 FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
            ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,

@@ -43,8 +43,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
 
-from .errors import HmicKgError
-from .oxrdf import term_from_ox, term_to_ox
+from graph_builder.errors import HmicKgError
+from graph_builder.oxrdf import term_from_ox, term_to_ox
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _RDF_TYPE = f"<{RDF.type}>"

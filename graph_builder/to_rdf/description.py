@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, XSD
 
-from .mapping import OGL, Minter
+from graph_builder.iris import OGL, Minter
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 VOCABULARIES = ("http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#",

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .paths import project_dir
+from graph_builder.paths import project_dir
 
 _SUFFIX = r"(?:\s+(?:Police Service|Police Force|Constabulary|Police))?"
 

@@ -16,20 +16,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__
-from .description import description_graph
-from .errors import HmicKgError, ReportError
-from .exports import write_exports
-from .forked import Forked, timed
-from .links import links_ntriples, recurring_issues
-from .manifest import Manifest, read_manifest
-from .mapping import DEFAULT_BASE, Minter
-from .oxrdf import to_ox
-from .reasoning import compile_rules, materialise
-from .reference import load_turtle, ontology_graph, reference_graph
-from .report_graphs import PreparedReport, prepare_cached, report_nquads
-from .staging import Staging
-from .validation import Validation, validate_store_contents
+from graph_builder import __version__
+from graph_builder.errors import HmicKgError, ReportError
+from graph_builder.export.formats import write_exports
+from graph_builder.iris import DEFAULT_BASE, Minter, check_base
+from graph_builder.links.graph import links_ntriples, recurring_issues
+from graph_builder.oxrdf import to_ox
+from graph_builder.pipeline.forked import Forked, timed
+from graph_builder.pipeline.manifest import Manifest, read_manifest
+from graph_builder.pipeline.reports import PreparedReport, prepare_cached, report_nquads
+from graph_builder.pipeline.staging import Staging
+from graph_builder.reason import add_context
+from graph_builder.to_rdf.description import description_graph
+from graph_builder.validate.validation import Validation, validate_store_contents
 
 REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 # Each report's parse and mapping, keyed by its text, flags and the code (report_graphs.cache_key).
@@ -151,35 +150,6 @@ def _load_reports(store: ox.Store, nquads: bytes, staging: Staging | None) -> No
     store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
     if staging is not None:
         staging.add(store)  # the store holds the report graphs only, and they are final
-
-
-def add_context(store: ox.Store, base: str, extra_reference: tuple[Path, ...] = ()) -> int:
-    """Adds the reference data (the shipped files and any a corpus brings), the entailments of
-    everything in the store, and the ontology; returns the size of the inferred graph. What a build
-    does, and what `validate` does to a file."""
-    m = Minter(base)
-    store.extend(to_ox((s, p, o, m.graph("reference"))) for s, p, o in reference_graph(base))
-    for path in extra_reference:
-        store.extend(to_ox((s, p, o, m.graph("reference"))) for s, p, o in load_turtle(path, base))
-    onto = ontology_graph(base)
-    rules = compile_rules(onto)
-    # The reasoner reads every named graph present, so the ontology goes in after it has run.
-    inf_graph = ox.NamedNode(str(m.graph("inferred")))
-    n = materialise(store, rules, inf_graph)
-    store.extend(to_ox((s, p, o, inf_graph)) for s, p, o in rules.tbox)
-    store.extend(to_ox((s, p, o, m.graph("ontology"))) for s, p, o in onto)
-    return n + len(rules.tbox)
-
-def check_base(base: str) -> str:
-    """The base IRI without its trailing slash, refused unless it is an absolute IRI. Every IRI
-    of the dataset is the base and slugs ([a-z0-9-]), so a good base makes them all good, and the
-    builder's own N-Triples can be loaded without checking each IRI again (lenient)."""
-    base = base.rstrip("/")
-    try:
-        ox.NamedNode(base + "/")
-    except ValueError as exc:
-        raise HmicKgError(f"--base {base!r}: not an absolute IRI ({exc})") from None
-    return base
 
 
 def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: Progress | None = None) -> dict:

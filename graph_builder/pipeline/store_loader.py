@@ -1,11 +1,11 @@
-"""`python -m graph_builder.store_loader STORE_DIR`: bulk-loads the N-Quads files whose paths arrive
+"""`python -m graph_builder.pipeline.store_loader STORE_DIR`: bulk-loads the N-Quads files whose paths arrive
 on standard input, one per line, into a new on-disk Oxigraph store; at the end of input it flushes
 the store, reopens it read-only, prints the number of quads it holds and exits.
 
 Run as a fresh process, never in a forked one: RocksDB keeps a process-wide pool of background
 threads, and a child forked after the parent has opened an on-disk store inherits the pool's state
 without its threads, then waits for them forever. Files arrive one by one so the loading can begin
-with the report graphs while the build is still reasoning over them (graph_builder/staging.py).
+with the report graphs while the build is still reasoning over them (graph_builder/pipeline/staging.py).
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import HmicKgError
+from graph_builder.errors import HmicKgError
 
 # Each file is loaded in pieces of at most this many bytes, cut at line ends by coreutils' split:
 # the bulk loader holds a piece in memory several times over. The 0.9 GB of N-Quads of 650 reports
@@ -49,8 +49,8 @@ class StoreLoader:
 
     def __init__(self, store_dir: Path):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "graph_builder.store_loader", str(store_dir)],
-            cwd=Path(__file__).resolve().parent.parent, stdin=subprocess.PIPE,
+            [sys.executable, "-m", "graph_builder.pipeline.store_loader", str(store_dir)],
+            cwd=Path(__file__).resolve().parents[2], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def add(self, path: Path) -> None:

@@ -12,54 +12,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 
-from . import __version__
-from .errors import HmicKgError
-from .extract import parse_source
-from .extract.source import Source, read_source
-from .mapping import Minter, map_report
-from .paths import project_dir
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-# Characters N-Triples forbids in an IRI: a minted IRI holding one is a bug, not data to escape.
-_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-
-
-@lru_cache(maxsize=8192)
-def _nt_iri(t: URIRef) -> str:
-    # Cached: predicates, classes, forces and grades recur in every triple of every report.
-    if _BAD_IRI.search(t):
-        raise HmicKgError(f"cannot write the IRI {str(t)!r}: it holds a character IRIs may not contain")
-    return f"<{t}>"
-
-
-def nt_term(t) -> str:
-    """The N-Triples form of an rdflib IRI or literal."""
-    if isinstance(t, URIRef):
-        return _nt_iri(t)
-    if isinstance(t, Literal):
-        # str.replace, not str.translate: translate maps character by character in Python
-        # terms, 20x slower on a report's 100 kB text.
-        v = str(t).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-        if t.language:
-            return f'"{v}"@{t.language}'
-        if t.datatype is not None and str(t.datatype) != _XSD_STRING:
-            return f'"{v}"^^<{t.datatype}>'
-        return f'"{v}"'
-    raise HmicKgError(f"cannot write {t!r} as N-Triples (blank nodes are not minted)")
-
-
-def nt_line(s, p, o) -> str:
-    return f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n"
+from graph_builder import __version__
+from graph_builder.extract import parse_source
+from graph_builder.extract.source import Source, read_source
+from graph_builder.iris import Minter
+from graph_builder.ntriples import nt_line, nt_term
+from graph_builder.paths import project_dir
+from graph_builder.to_rdf.mapping import map_report
 
 
 class _Triples(list):
@@ -90,7 +58,7 @@ class PreparedReport:
 
 @lru_cache(maxsize=2)
 def _tagger(base: str, reference: tuple[Path, ...]):
-    from .themes import corpus_tagger
+    from graph_builder.to_rdf.themes import corpus_tagger
     return corpus_tagger(base, reference)
 
 
@@ -123,7 +91,7 @@ def code_fingerprint() -> str:
     """What a cached report depends on besides its text: this package's code and the ontology
     files the mapping and the tagger read. Any edit invalidates every cached report."""
     h = hashlib.sha256(__version__.encode())
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the whole package, not this stage
     for f in sorted([*here.rglob("*.py"), *project_dir("ontology").rglob("*.ttl"),
                      *project_dir("ontology").rglob("*.csv")]):
         h.update(str(f.relative_to(f.parents[1])).encode())

@@ -11,10 +11,10 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import ORG, RDF, RDFS, SKOS
 
-from .errors import HmicKgError
-from .forces import all_forces
-from .mapping import DEFAULT_BASE, Minter
-from .paths import project_dir
+from graph_builder.errors import HmicKgError
+from graph_builder.iris import DEFAULT_BASE, Minter
+from graph_builder.paths import project_dir
+from graph_builder.reference.forces import all_forces
 
 SCHEMA = Namespace("https://schema.org/")
 ONS_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"

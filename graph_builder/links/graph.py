@@ -11,11 +11,17 @@ import hashlib
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SKOS, XSD
 
-from .extract.frameworks import slug
-from .followups import FOLLOWUP_METHOD, FollowUp, find_followups
-from .mapping import Minter, area_slug
-from .report_graphs import nt_line, nt_term
-from .similarity import METHOD, THRESHOLD, Link, Statement, score_pairs, statements_from_model
+from graph_builder.iris import Minter, area_slug, slug
+from graph_builder.links.followups import FOLLOWUP_METHOD, FollowUp, find_followups
+from graph_builder.links.similarity import (
+    METHOD,
+    THRESHOLD,
+    Link,
+    Statement,
+    score_pairs,
+    statements_from_model,
+)
+from graph_builder.ntriples import nt_line, nt_term
 
 # The programme a prior-grade citation names, by (programme word, year), when that programme is
 # one the graph can hold.

@@ -7,102 +7,26 @@ from __future__ import annotations
 
 import hashlib
 
-from rdflib import Dataset, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+from rdflib import Dataset, Literal, URIRef
 
-from .extract.frameworks import slug
+from graph_builder.iris import (
+    DCTERMS,
+    DEFAULT_BASE,
+    OA,
+    OGL,
+    QB,
+    RDF,
+    SKOS,
+    XSD,
+    Minter,
+    area_slug,
+    slug,
+)
 
-DEFAULT_BASE = "https://w3id.org/hmic-kg"
-
-
-class _Terms(Namespace):
-    """A namespace whose terms are made once: rdflib's Namespace builds a new URIRef on every
-    attribute access, which cost a tenth of the mapping time."""
-
-    def __getattr__(self, name: str) -> URIRef:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        term = self.term(name)
-        object.__setattr__(self, name, term)
-        return term
-
-
-class _Cached:
-    """One of rdflib's closed namespaces (RDF, XSD, ...) whose terms are looked up once each:
-    its attribute lookup checks the name against the namespace on every access, 400,000 times a
-    national build. A name it does not define still fails, on first use."""
-
-    def __init__(self, ns):
-        self._ns = ns
-
-    def __getattr__(self, name: str) -> URIRef:
-        if name.startswith("_"):  # _ns itself before __init__ (copying, unpickling), dunders
-            raise AttributeError(name)
-        term = getattr(self._ns, name)
-        setattr(self, name, term)
-        return term
-
-
-RDF, SKOS, DCTERMS, XSD = (_Cached(ns) for ns in (RDF, SKOS, DCTERMS, XSD))
-OA = _Terms("http://www.w3.org/ns/oa#")
-QB = _Terms("http://purl.org/linked-data/cube#")
-OGL = URIRef("http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
-
-PROV = _Terms("http://www.w3.org/ns/prov#")
 FAMILY_SCALE = {"baseline-assessment": "egfp", "inspection-2007": "egfp", "peel": "peel-2014"}
 FAMILY_INSPECTORATE = {"baseline-assessment": "hmic", "inspection-2007": "hmic", "peel": "hmicfrs"}
 KIND_CLASS = {"strength": "Strength", "work-in-progress": "WorkInProgress",
               "area-for-improvement": "AreaForImprovement", "cause-of-concern": "CauseOfConcern"}
-
-
-class Minter:
-    """Mints every URI of docs/contracts.md from plain values."""
-
-    def __init__(self, base: str = DEFAULT_BASE):
-        self.base = base.rstrip("/")
-        self.insp = _Terms(f"{self.base}/def/inspection/")
-
-    def u(self, *parts: str) -> URIRef:
-        return URIRef("/".join([self.base, *parts]))
-
-    def force(self, fid: str) -> URIRef:
-        return self.u("id", "force", fid)
-
-    def programme(self, prog: str) -> URIRef:
-        return self.u("id", "programme", prog)
-
-    def report(self, fid: str, prog: str) -> URIRef:
-        return self.u("id", "report", fid, prog)
-
-    # Everything map_report mints from the force and the programme together: a node under one
-    # of these belongs to that one report (a corpus holds one report per force and programme).
-    REPORT_OWN = (("id", "report"), ("id", "inspection"), ("id", "finding"), ("id", "recommendation"),
-                  ("id", "good-practice"), ("id", "fact"), ("id", "prior-grade"))
-
-    def report_own(self, fid: str, prog: str) -> tuple[str, ...]:
-        """N-Triples prefixes of the IRIs that only the report of fid in prog mints: the report,
-        its inspection, statements, spans, text and judgements. Anything else (a grade count, a
-        glossary term, a force) may be stated by several reports."""
-        own = [str(self.u(*kind, fid, prog)) for kind in self.REPORT_OWN] + [str(self.u("data", "judgement", prog, fid))]
-        return tuple(f"<{iri}{end}" for iri in own for end in (">", "/"))
-
-    def area(self, prog: str, area_slug: str) -> URIRef:
-        return self.u("def", "framework", prog, area_slug)
-
-    def grade(self, scale: str, label: str) -> URIRef:
-        return self.u("def", "grade-scale", scale, slug(label))
-
-    def direction(self, label: str) -> URIRef:
-        return self.u("def", "direction-of-travel", slug(label))
-
-    def graph(self, *parts: str) -> URIRef:
-        return self.u("graph", *parts)
-
-
-def area_slug(area: dict) -> str:
-    if area.get("code") and area["code"].startswith("Q"):
-        return f"{slug(area.get('group') or 'peel')}-{area['code'].lower()}"
-    return slug(area["name"])
 
 
 def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | None = None,
@@ -110,9 +34,9 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
     """Adds the report's named graph to ds. text is the stored report text the spans quote.
 
     Every finding, recommendation and good-practice item is tagged with its themes (tagger: a
-    graph_builder.themes.Tagger; by default the project thesaurus's)."""
+    graph_builder.to_rdf.themes.Tagger; by default the project thesaurus's)."""
     if tagger is None:
-        from .themes import default_tagger  # imported here: themes imports this module
+        from graph_builder.to_rdf.themes import default_tagger
         tagger = default_tagger(base.rstrip("/"))
     m = Minter(base)
     insp = m.insp

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import HmicKgError
+from graph_builder.errors import HmicKgError
 
 MANIFEST = "manifest.json"
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import HmicKgError
-from .store_loader import StoreLoader
+from graph_builder.errors import HmicKgError
+from graph_builder.pipeline.store_loader import StoreLoader
 
 
 def start_sort(inputs: list[Path], output: Path, merge: bool = False) -> subprocess.Popen:

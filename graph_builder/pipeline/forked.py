@@ -12,7 +12,7 @@ import os
 import signal
 import time
 
-from .errors import HmicKgError
+from graph_builder.errors import HmicKgError
 
 
 class Forked:

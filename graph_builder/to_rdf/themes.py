@@ -23,10 +23,10 @@ from functools import lru_cache
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from .errors import HmicKgError
-from .mapping import DEFAULT_BASE
-from .paths import project_dir
-from .reference import load_turtle
+from graph_builder.errors import HmicKgError
+from graph_builder.iris import DEFAULT_BASE
+from graph_builder.paths import project_dir
+from graph_builder.reference.graphs import load_turtle
 
 THEMES_FILE = "themes.ttl"
 

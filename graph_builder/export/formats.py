@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .exports_prefixes import prefixes_for
-from .mapping import Minter
-from .ontology_docs import ontology_html
-from .reference import ontology_graph
-from .staging import Staging, dump_graphs, start_sort, wait_sort
+from graph_builder.export.ontology_docs import ontology_html
+from graph_builder.export.prefixes import prefixes_for
+from graph_builder.iris import Minter
+from graph_builder.pipeline.staging import Staging, dump_graphs, start_sort, wait_sort
+from graph_builder.reference.graphs import ontology_graph
 
 # Tidy tables: one row per thing, one column per variable, labels beside URIs (pandas/R ready).
 TABLES = {

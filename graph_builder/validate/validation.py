@@ -12,14 +12,14 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .errors import HmicKgError
-from .mapping import DEFAULT_BASE, Minter
-from .oxrdf import term_from_ox, to_ox
-from .oxrdf import term_to_ox as to_ox_term
-from .paths import project_dir
-from .reference import load_turtle
-from .shacl_parallel import validate_core
-from .shacl_sparql import thread_pool, validate_core_in_store
+from graph_builder.errors import HmicKgError
+from graph_builder.iris import DEFAULT_BASE, Minter
+from graph_builder.oxrdf import term_from_ox, to_ox
+from graph_builder.oxrdf import term_to_ox as to_ox_term
+from graph_builder.paths import project_dir
+from graph_builder.reference.graphs import load_turtle
+from graph_builder.validate.shacl_parallel import validate_core
+from graph_builder.validate.shacl_sparql import thread_pool, validate_core_in_store
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES_FILE = "shapes.ttl"

@@ -10,7 +10,7 @@ from html import escape
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from .exports_prefixes import curie
+from graph_builder.export.prefixes import curie
 
 SCHEMA = Namespace("https://schema.org/")
 

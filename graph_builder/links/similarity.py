@@ -24,7 +24,7 @@ from itertools import pairwise
 import numpy as np
 from scipy import sparse
 
-from .mapping import DEFAULT_BASE, Minter, area_slug
+from graph_builder.iris import DEFAULT_BASE, Minter, area_slug
 
 METHOD = "tfidf-char5-cosine-v1"
 THRESHOLD = 0.15

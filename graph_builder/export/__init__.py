@@ -1,0 +1,1 @@
+"""Stage 6, output formats only: N-Quads, TriG, Turtle per graph, JSON-LD, CSV tables, ontology HTML."""

@@ -1,0 +1,1 @@
+"""Stage 3, recurring issues across reports: similarity links, follow-ups, and the links graph they make."""
