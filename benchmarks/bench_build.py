@@ -26,7 +26,8 @@ def naive(corpus: Path) -> float:
     import pyshacl
     from rdflib import Dataset, Graph
 
-    from graph_builder.pipeline.build import discover, parse_corpus
+    from graph_builder.pipeline.corpus import discover
+    from graph_builder.pipeline.timeline import parse_corpus
     from graph_builder.reference.graphs import ontology_graph, reference_graph
     from graph_builder.to_rdf.mapping import map_report
     from graph_builder.validate.validation import shapes_graph

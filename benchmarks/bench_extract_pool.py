@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph_builder.pipeline.build import parse_corpus
+from graph_builder.pipeline.timeline import parse_corpus
 from graph_builder.reference.forces import all_forces
 
 ROOT = Path(__file__).resolve().parent.parent

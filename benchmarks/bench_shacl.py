@@ -22,7 +22,7 @@ from bench_reasoning import replicate as replicate_digits
 from rdflib.namespace import RDF
 
 from graph_builder.iris import DEFAULT_BASE
-from graph_builder.pipeline.build import add_context
+from graph_builder.reason import add_context
 from graph_builder.validate.shacl_parallel import validate_core
 from graph_builder.validate.shacl_sparql import SH, validate_core_in_store
 from graph_builder.validate.validation import shape_data, shapes_graph, split_shapes

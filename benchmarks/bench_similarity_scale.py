@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 from graph_builder.links import similarity as sim
 from graph_builder.links.followups import find_followups
 from graph_builder.links.graph import cited_judgements
-from graph_builder.pipeline.build import discover, parse_corpus
+from graph_builder.pipeline.corpus import discover
+from graph_builder.pipeline.timeline import parse_corpus
 
 BASE = "https://w3id.org/hmic-kg"
 

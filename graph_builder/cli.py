@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
 from importlib.metadata import entry_points
 
 from graph_builder import __version__
-from graph_builder.errors import HmicKgError
+from graph_builder.errors import HmicKgError, InternalError
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
@@ -18,8 +20,14 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     for w in model["warnings"]:
         where = f"{args.file}:{w['line']}" if w.get("line") else args.file
         print(f"hmic-kg: warning: {where}: {w['message']}", file=sys.stderr)
-    json.dump(model, sys.stdout, ensure_ascii=False, indent=2 if args.pretty else None)
-    sys.stdout.write("\n")
+    try:
+        json.dump(model, sys.stdout, ensure_ascii=False, indent=2 if args.pretty else None)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not a failure. Python would report the pipe again
+        # when it flushes at exit, so stdout goes to /dev/null first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 
@@ -51,7 +59,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from graph_builder.paths import project_dir
-    from graph_builder.pipeline.build import InvalidDataset, build_dataset
+    from graph_builder.pipeline.build import build_dataset
+    from graph_builder.pipeline.timeline import InvalidDataset
     corpus = Path(args.corpus) if args.corpus else project_dir("corpus")
     progress = _Progress(sys.stderr.isatty() and not args.quiet)
     try:
@@ -172,8 +181,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE if not getattr(exc, "exit_code", None) else exc.exit_code
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    except InternalError as exc:
+        print(f"hmic-kg: internal error: {exc}\n{exc.details}".rstrip(), file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception:  # noqa: BLE001 - a bug: said as one, with where it happened, never as exit 1
+        print(f"hmic-kg: internal error (a bug; please report it with this trace):\n"
+              f"{traceback.format_exc()}".rstrip(), file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

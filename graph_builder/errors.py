@@ -3,7 +3,18 @@ from __future__ import annotations
 
 
 class HmicKgError(Exception):
-    """Base of every error a user can act on."""
+    """Base of every error a user can act on (exit code 2 unless exit_code says otherwise)."""
+
+
+class InternalError(Exception):
+    """Not the input's fault: a bug, or the machine failing (memory, disk, a killed process).
+    Exit code 3; `details` holds the traceback of where it happened (in a child process too)."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, details: str = ""):
+        super().__init__(message)
+        self.details = details
 
 
 class ReportError(HmicKgError):

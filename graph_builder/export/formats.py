@@ -1,4 +1,5 @@
-"""The build's downloadable exports (docs/contracts.md, "Built dataset directory")."""
+"""The build's downloadable formats (docs/contracts.md, "Built dataset directory"): files written
+from a finished store. Knows nothing of the build's processes."""
 from __future__ import annotations
 
 import csv
@@ -11,7 +12,6 @@ import pyoxigraph as ox
 from graph_builder.export.ontology_docs import ontology_html
 from graph_builder.export.prefixes import prefixes_for
 from graph_builder.iris import Minter
-from graph_builder.pipeline.staging import Staging, dump_graphs, start_sort, wait_sort
 from graph_builder.reference.graphs import ontology_graph
 
 # Tidy tables: one row per thing, one column per variable, labels beside URIs (pandas/R ready).
@@ -66,38 +66,12 @@ def graph_file_name(graph_iri: str, base: str) -> str:
     return rest.replace("/", "-") + ".ttl"
 
 
-def write_exports(store: ox.Store, out: Path, base: str, staging: Staging | None = None) -> dict:
-    """Writes every export of `store` into `out`. With `staging`, the graphs it already holds
-    (sorted, and handed to its store loader) are not dumped again: the rest are dumped, handed to
-    the loader too, and merged with them into the canonical N-Quads."""
-    out.mkdir(parents=True)
-    (out / "graphs").mkdir()
+def write_formats(store: ox.Store, out: Path, base: str) -> dict:
+    """Every download but the canonical N-Quads (which the build merges from its sorted parts:
+    pipeline/timeline.py) into `out`; the number of rows of each CSV table."""
+    (out / "graphs").mkdir(parents=True)
     (out / "csv").mkdir()
     prefixes = prefixes_for(str(Minter(base).insp))
-    early = staging.graphs if staging is not None else frozenset()
-    rest = (staging.dir if staging is not None else out) / "rest.nq"
-    with rest.open("wb") as fh:
-        store.dump(fh, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())  # triples are quads
-        dump_graphs(store, [g for g in store.named_graphs() if g.value not in early], fh)
-    if staging is not None and staging.loader is not None:
-        staging.loader.add(rest)
-        staging.loader.close_input()
-    # Canonical N-Quads: no blank nodes anywhere, so sorted lines are the canonical form.
-    sorting = start_sort([rest], out / "dataset.nq" if staging is None else rest.with_suffix(".sorted.nq"))
-    try:
-        counts = _write_rest(store, out, base, prefixes)
-    except BaseException:
-        sorting.kill()
-        sorting.wait()
-        raise
-    wait_sort(sorting)
-    rest.unlink()
-    if staging is not None:
-        wait_sort(start_sort([*staging.parts, rest.with_suffix(".sorted.nq")], out / "dataset.nq", merge=True))
-    return {"quads": len(store), **counts}
-
-
-def _write_rest(store: ox.Store, out: Path, base: str, prefixes: dict) -> dict:
     header = "".join(f"@prefix {k}: <{v}> .\n" for k, v in prefixes.items()).encode()
     # TriG is each graph's Turtle inside a graph block, so it is put together from the per-graph
     # files rather than serialised a second time.

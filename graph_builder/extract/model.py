@@ -10,6 +10,7 @@ from . import frameworks, header
 from .facts import extract_facts
 from .glossary import parse_glossary
 from .items import location
+from .model_types import ParseModel
 from .peel import PeelWalker
 from .priorgrades import extract_prior_grades
 from .source import Source, decode_source, read_source
@@ -21,15 +22,15 @@ from .vocabulary import ends_sentence, grade_label, heading_kind
 SCHEMA_VERSION = "1.0"
 
 
-def parse_file(path: str | Path) -> dict:
+def parse_file(path: str | Path) -> ParseModel:
     return parse_source(read_source(path))
 
 
-def parse_bytes(path: str, data: bytes) -> dict:
+def parse_bytes(path: str, data: bytes) -> ParseModel:
     return parse_source(decode_source(path, data))
 
 
-def parse_source(src: Source) -> dict:
+def parse_source(src: Source) -> ParseModel:
     us = make_units(src)
     if not us:
         raise ReportError(src.path, "has no text")

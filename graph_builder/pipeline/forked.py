@@ -1,9 +1,8 @@
 """A function run in a forked process beside the build, which sees the parent's memory as it was
 at the fork (the parsed reports, the in-memory store) without copying it.
 
-Forked, never spawned: the point is the parent's data. The child must not open an on-disk store:
-RocksDB's thread pool does not survive a fork when the parent has used one (a test session, the
-service), which is why store_loader.py runs in a fresh process instead.
+Forked, never spawned: the point is the parent's data. What a child may and may not do is set out
+in timeline.py (the fork rules); this module only starts, stops and reports.
 """
 from __future__ import annotations
 
@@ -11,8 +10,9 @@ import multiprocessing as mp
 import os
 import signal
 import time
+import traceback
 
-from graph_builder.errors import HmicKgError
+from graph_builder.errors import HmicKgError, InternalError
 
 
 class Forked:
@@ -29,15 +29,20 @@ class Forked:
         send.close()
 
     def result(self):
-        """fn's return value, once the child has finished; its failure as a HmicKgError."""
+        """fn's return value once the child has finished. The child's HmicKgError comes back as
+        one (the input's fault: exit 2); anything else, or a child that died, as InternalError
+        with the child's traceback (exit 3)."""
         try:
-            status, payload = self._recv.recv()
+            status, payload, details = self._recv.recv()
         except EOFError:
-            status, payload = "error", f"the process died (exit code {self._proc.exitcode})"
+            status, payload, details = "internal", f"the process died (exit code {self._proc.exitcode})", ""
         self._proc.join()
-        if status != "ok":
-            raise HmicKgError(f"{self.what} failed: {payload}; the previous output is unchanged")
-        return payload
+        if status == "ok":
+            return payload
+        message = f"{self.what} failed: {payload}; the previous output is unchanged"
+        if status == "user":
+            raise HmicKgError(message)
+        raise InternalError(message, details)
 
     def stop(self) -> None:
         """Ends the child and everything it started, unless it has finished; idempotent."""
@@ -59,8 +64,10 @@ def timed(fn, *args):
 def _run(conn, fn, args) -> None:
     os.setpgrp()  # its own process group, which stop() can end with everything it started
     try:
-        conn.send(("ok", fn(*args)))
-    except Exception as exc:  # noqa: BLE001 -- reported to the parent, which raises it as a build error
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        conn.send(("ok", fn(*args), ""))
+    except HmicKgError as exc:
+        conn.send(("user", str(exc), ""))
+    except BaseException as exc:  # noqa: BLE001 -- reported to the parent, which raises it
+        conn.send(("internal", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
     finally:
         conn.close()

@@ -9,9 +9,6 @@ rewrite (one preferred label per glossary term) as plain strings before Oxigraph
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,12 +18,11 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 
-from graph_builder import __version__
 from graph_builder.extract import parse_source
+from graph_builder.extract.model_types import ParseModel
 from graph_builder.extract.source import Source, read_source
 from graph_builder.iris import Minter
 from graph_builder.ntriples import nt_line, nt_term
-from graph_builder.paths import project_dir
 from graph_builder.to_rdf.mapping import map_report
 
 
@@ -44,16 +40,37 @@ class _Sink:
         return self.graphs.setdefault(iri, _Triples())
 
 
-@dataclass
+@dataclass(frozen=True)
 class PreparedReport:
+    """What a worker hands back for one report. Read whole by the build's first steps (the
+    loading, the links child, the texts), then let go of: see ReportSummary."""
+
     path: Path
-    model: dict
+    model: ParseModel
     text: str
     graph: str  # the report's named graph IRI
     own: str  # the triples about nodes only this report mints (Minter.report_own), N-Triples lines
     lines: list[str]  # its other triples, which other reports may state too: N-Triples, each once
     glossary: list[tuple[str, str, str]]  # (term IRI, preferred label, label as N-Triples)
     from_cache: bool = False
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What the build keeps of a report once its graph is in the store: all that the build
+    record, the dataset description and the validation's source map read."""
+
+    path: Path
+    force_id: str
+    programme: str
+    sha256: str
+    warnings: list[dict]
+    from_cache: bool
+
+    @classmethod
+    def of(cls, p: PreparedReport) -> ReportSummary:
+        return cls(p.path, p.model["force"]["id"], p.model["report"]["programme"],
+                   p.model["report"]["sha256"], p.model["warnings"], p.from_cache)
 
 
 @lru_cache(maxsize=2)
@@ -84,68 +101,6 @@ def prepare(path: Path, base: str, synthetic: bool = False, reference: tuple[Pat
     mine = m.report_own(model["force"]["id"], model["report"]["programme"])
     own = "".join(x for x in lines if x.startswith(mine))
     return PreparedReport(path, model, src.text, str(graph), own, [x for x in lines if not x.startswith(mine)], glossary)
-
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """What a cached report depends on besides its text: this package's code and the ontology
-    files the mapping and the tagger read. Any edit invalidates every cached report."""
-    h = hashlib.sha256(__version__.encode())
-    here = Path(__file__).resolve().parents[1]  # the whole package, not this stage
-    for f in sorted([*here.rglob("*.py"), *project_dir("ontology").rglob("*.ttl"),
-                     *project_dir("ontology").rglob("*.csv")]):
-        h.update(str(f.relative_to(f.parents[1])).encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()
-
-
-def cache_key(source: str, base: str, synthetic: bool, reference: tuple[Path, ...]) -> str:
-    h = hashlib.sha256("|".join([code_fingerprint(), source, base, str(synthetic)]).encode())
-    for r in reference:
-        h.update(r.read_bytes())
-    return h.hexdigest()[:32]
-
-
-def prepare_cached(path: Path, base: str, synthetic: bool, reference: tuple[Path, ...],
-                   old_cache: Path | None, new_cache: Path | None) -> PreparedReport:
-    """prepare(), or its result from the previous build's cache when the text, the flags, the
-    corpus's reference files and the code are all unchanged (a rebuild after one report changed
-    parses and maps only that report). The result is also written to new_cache."""
-    src = read_source(path)
-    key = cache_key(f"{src.sha256}|{path}", base, synthetic, reference)
-    name = f"{key}.json"
-    if old_cache is not None and (old_cache / name).is_file():
-        try:
-            head, _, body = (old_cache / name).read_text(encoding="utf-8").partition("\n")
-            d = json.loads(head)
-            own, lines = body[:d["own"]], [x + "\n" for x in body[d["own"]:].split("\n")[:-1]]
-            if len(lines) != d["lines"] or not body.endswith("\n") or own.count("\n") != d["own_lines"]:
-                raise ValueError("truncated")
-            found = PreparedReport(path, d["model"], src.text, d["graph"], own, lines,
-                                   [tuple(x) for x in d["glossary"]], from_cache=True)
-        except (OSError, ValueError, KeyError, TypeError):
-            found = None  # a damaged cache entry is only a miss
-        if found is not None:
-            if new_cache is not None:
-                try:
-                    os.link(old_cache / name, new_cache / name)
-                except OSError:
-                    _write_entry(found, new_cache / name)
-            return found
-    prepared = prepare(path, base, synthetic, reference, src)
-    if new_cache is not None:
-        _write_entry(prepared, new_cache / name)
-    return prepared
-
-
-def _write_entry(p: PreparedReport, target: Path) -> None:
-    """One line of JSON (the model, the graph, the glossary, the sizes of the parts), then the
-    N-Triples lines as they are, own first: JSON-escaping them took a tenth of a report's
-    mapping time. A line ends with a line end and holds no other (N-Triples escapes them)."""
-    # Not dataclasses.asdict: it deep-copies the model first, a fifth of a report's mapping time.
-    head = json.dumps({"model": p.model, "graph": p.graph, "own": len(p.own), "own_lines": p.own.count("\n"),
-                       "lines": len(p.lines), "glossary": p.glossary})
-    target.write_text(head + "\n" + p.own + "".join(p.lines), encoding="utf-8")
 
 
 def report_nquads(prepared: list[PreparedReport], shared_graph: str) -> bytes:

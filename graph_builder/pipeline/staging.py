@@ -4,12 +4,14 @@ The report graphs are final as soon as they are loaded (the links, the entailmen
 data and the description each go into graphs of their own), and on two cores the second one is
 idle while the build computes links and entailments. So the report graphs are dumped then, and
 their sorting and their loading into the on-disk store start at once in processes of their own;
-the links graph follows once it is loaded, and the export child later adds the graphs that remain (exports.write_exports) and merges the sorted
-parts. At 650 reports the on-disk store's load alone is about 30 CPU-seconds.
+the links graph follows once it is loaded, and the export child later adds the graphs that remain
+and merges the sorted parts (timeline.py, steps 3, 4 and 7). At 650 reports the on-disk store's
+load alone is about 30 CPU-seconds.
 """
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
@@ -98,6 +100,10 @@ class Staging:
         """Waits until every part is sorted (before the export child is forked)."""
         while self._sorts:
             wait_sort(self._sorts.pop(0))
+
+    def remove(self) -> None:
+        """The staged parts, once merged and loaded."""
+        shutil.rmtree(self.dir)
 
     def stop(self) -> None:
         for proc in self._sorts:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph_builder.errors import HmicKgError
+from graph_builder.errors import InternalError
 
 # Each file is loaded in pieces of at most this many bytes, cut at line ends by coreutils' split:
 # the bulk loader holds a piece in memory several times over. The 0.9 GB of N-Quads of 650 reports
@@ -54,8 +54,15 @@ class StoreLoader:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def add(self, path: Path) -> None:
-        self.proc.stdin.write(f"{path}\n".encode())
-        self.proc.stdin.flush()
+        try:
+            self.proc.stdin.write(f"{path}\n".encode())
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            # The loader is gone: its own error says why, not the pipe.
+            self.proc.wait()
+            err = self.proc.stderr.read().decode(errors="replace").strip()[-500:]
+            raise InternalError(f"the store loader exited (code {self.proc.returncode}) before "
+                                f"all files were handed to it: {err or 'no message'}") from None
 
     def close_input(self) -> None:
         """No more files from this process (a forked process holding the pipe too closes its own)."""
@@ -69,9 +76,10 @@ class StoreLoader:
         self.close_input()
         out, err = self.proc.communicate()
         if self.proc.returncode != 0:
-            raise HmicKgError(f"loading the on-disk store failed: {err.decode(errors='replace').strip()[-500:]}")
+            raise InternalError(f"loading the on-disk store failed (exit code {self.proc.returncode}): "
+                                f"{err.decode(errors='replace').strip()[-500:]}")
         if not out.strip().isdigit():
-            raise HmicKgError(f"loading the on-disk store: the loader did not report its size ({out[-200:]!r})")
+            raise InternalError(f"loading the on-disk store: the loader did not report its size ({out[-200:]!r})")
         return int(out)
 
     def kill(self) -> None:

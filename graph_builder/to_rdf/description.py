@@ -21,7 +21,8 @@ DOWNLOADS = (("dataset.trig", "application/trig"), ("dataset.nq", "application/n
              ("csv/good_practice.csv", "text/csv"))
 
 
-def description_graph(store: ox.Store, base: str, parsed: list, version: str) -> Graph:
+def description_graph(store: ox.Store, base: str, reports: list[tuple[str, str]], version: str) -> Graph:
+    """The dataset's VoID / DCAT description; reports: (force id, programme) of each source."""
     m = Minter(base)
     g = Graph()
     d = m.u("data", "dataset")
@@ -66,9 +67,8 @@ def description_graph(store: ox.Store, base: str, parsed: list, version: str) ->
         g.add((d, VOID.classPartition, part))
         g.add((part, VOID["class"], URIRef(cls)))
         g.add((part, VOID.entities, Literal(n, datatype=XSD.integer)))
-    for p in parsed:
-        rep = m.report(p.model["force"]["id"], p.model["report"]["programme"])
-        g.add((d, DCTERMS.source, rep))
+    for force_id, programme in reports:
+        g.add((d, DCTERMS.source, m.report(force_id, programme)))
     for name, media in DOWNLOADS:
         dist = m.u("data", "dataset", "distribution", name.replace("/", "-").replace(".", "-"))
         g.add((d, DCAT.distribution, dist))

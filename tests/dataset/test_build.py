@@ -197,7 +197,7 @@ def test_parallel_extraction_gives_the_same_models(tmp_path):
     # Large corpora are parsed on a process pool; the result must not depend on it. The Cheshire
     # report renamed for other forces makes a corpus above the pool threshold.
     from graph_builder.errors import ReportError
-    from graph_builder.pipeline.build import PARALLEL_FROM, parse_corpus
+    from graph_builder.pipeline.timeline import PARALLEL_FROM, parse_corpus
     from graph_builder.reference.forces import all_forces
     text = (CORPUS / "cheshire-2007-inspection.txt").read_text(encoding="utf-8")
     names = [f.stem for f in all_forces() if f.id != "cheshire" and " " not in f.stem][:PARALLEL_FROM]

@@ -115,3 +115,46 @@ def test_validate_names_the_position_of_a_syntax_error(tmp_path):
     bad.write_text("@prefix x: <http://x/> .\nx:a x:b x:c ;\n  x:d .\n")
     r = run("validate", str(bad))
     assert r.returncode == 2 and "bad.ttl" in r.stderr and "line 3" in r.stderr
+
+
+def test_a_bug_is_an_internal_error_exit_3_with_its_trace_never_exit_1(monkeypatch, capsys, tmp_path):
+    """Exit 1 means "invalid data"; an unexpected exception used to leave Python's own exit 1."""
+    import graph_builder.pipeline.build as build_module
+    from graph_builder import cli
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug")
+    monkeypatch.setattr(build_module, "build_dataset", broken)
+    assert cli.main(["build", str(CORPUS), "--out", str(tmp_path / "out")]) == 3
+    err = capsys.readouterr().err
+    assert "internal error" in err and "Traceback" in err and "KeyError: 'a bug'" in err
+
+
+def test_a_store_loader_that_dies_fails_the_build_and_keeps_the_previous_output(previous, tmp_path,
+                                                                               monkeypatch, capsys):
+    """Regression: the loader dying made the next write to its stdin a BrokenPipeError, which the
+    CLI answered with exit 0 and no message."""
+    import graph_builder.pipeline.store_loader as loader
+    from graph_builder import cli
+
+    real_popen = loader.subprocess.Popen
+
+    def dying_loader(cmd, **kwargs):
+        if "graph_builder.pipeline.store_loader" in cmd:
+            cmd = [sys.executable, "-c", "import sys; sys.stderr.write('loader crashed'); sys.exit(9)"]
+        return real_popen(cmd, **kwargs)
+    monkeypatch.setattr(loader.subprocess, "Popen", dying_loader)
+    before = snapshot(previous)
+    code = cli.main(["build", str(CORPUS), "--out", str(previous), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 3, err
+    assert "loader" in err and "loader crashed" in err
+    assert snapshot(previous) == before
+    assert not [p for p in tmp_path.iterdir() if ".building-" in p.name]
+
+
+def test_parse_into_a_closed_pipe_is_not_an_error(tmp_path):
+    report = CORPUS / "west-mercia-2007-inspection.txt"
+    done = subprocess.run(f"{sys.executable} -m graph_builder.cli parse {report} --pretty | head -c 10",
+                          shell=True, capture_output=True, text=True, timeout=120)
+    assert done.stdout.startswith("{") and "Error" not in done.stderr

@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 
+from graph_builder.errors import HmicKgError, InternalError
 from graph_builder.pipeline.build import CACHE, build_dataset
 from tests.conftest import CORPUS
 
@@ -61,25 +62,33 @@ def test_a_damaged_cache_entry_is_only_a_miss(corpus, tmp_path, built):
     assert (out / "exports" / "dataset.nq").read_bytes() == (built / "exports" / "dataset.nq").read_bytes()
 
 
-@pytest.mark.parametrize("patched,error,message", [
-    # Both run in forked children, which run the patched function.
-    ("recurring_issues", MemoryError("no room for the matrix"),
+@pytest.mark.parametrize("patched,error,raised,message", [
+    # Both run in forked children, which run the patched function. A child's bug (or the machine
+    # failing under it) is an internal error with the child's traceback; a child's HmicKgError is
+    # the input's fault and stays one.
+    ("recurring_issues", MemoryError("no room for the matrix"), InternalError,
      "finding recurring issues failed: MemoryError: no room for the matrix"),
-    ("write_exports", OSError("disk full"), "writing the exports failed: OSError: disk full"),
+    ("write_formats", OSError("disk full"), InternalError,
+     "writing the exports failed: OSError: disk full"),
+    ("write_formats", HmicKgError("a report's text is too long to export"), HmicKgError,
+     "writing the exports failed: a report's text is too long to export"),
 ])
 def test_a_failing_child_fails_the_build_and_keeps_the_previous_output(corpus, tmp_path, monkeypatch,
-                                                                       patched, error, message):
-    import graph_builder.pipeline.build as build_module
-    from graph_builder.errors import HmicKgError
+                                                                       patched, error, raised, message):
+    import graph_builder.pipeline.timeline as timeline
     out = tmp_path / "out"
     build_dataset(corpus, out)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
     def broken(*args, **kwargs):
         raise error
-    monkeypatch.setattr(build_module, patched, broken)
-    with pytest.raises(HmicKgError, match=message):
+    monkeypatch.setattr(timeline, patched, broken)
+    with pytest.raises(raised, match=message) as exc:
         build_dataset(corpus, out)
+    if raised is InternalError:
+        assert "Traceback" in exc.value.details and "broken" in exc.value.details
+    else:
+        assert not isinstance(exc.value, InternalError)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.building-")]
 
@@ -106,15 +115,15 @@ def test_build_after_opening_an_on_disk_store_does_not_hang(tmp_path):
 def test_an_invalid_dataset_stops_the_exports_and_leaves_nothing_behind(corpus, tmp_path, monkeypatch):
     import time
 
-    import graph_builder.pipeline.build as build_module
-    from graph_builder.pipeline.build import InvalidDataset
+    import graph_builder.pipeline.timeline as timeline
+    from graph_builder.pipeline.timeline import InvalidDataset
     from graph_builder.validate.validation import Validation
 
     def slow_exports(*args, **kwargs):
         time.sleep(30)  # still writing when validation fails: the build must not wait for it
         return {}
-    monkeypatch.setattr(build_module, "write_exports", slow_exports)
-    monkeypatch.setattr(build_module, "validate_store_contents",
+    monkeypatch.setattr(timeline, "write_formats", slow_exports)
+    monkeypatch.setattr(timeline, "validate_store_contents",
                         lambda *a, **k: Validation(conforms=False, report=None, problems=[]))
     began = time.perf_counter()
     with pytest.raises(InvalidDataset):

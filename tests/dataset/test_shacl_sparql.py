@@ -16,7 +16,7 @@ from rdflib.namespace import RDF
 from graph_builder.extract import parse_file
 from graph_builder.iris import DEFAULT_BASE
 from graph_builder.oxrdf import term_from_ox, to_ox
-from graph_builder.pipeline.build import add_context
+from graph_builder.reason import add_context
 from graph_builder.to_rdf.mapping import map_report
 from graph_builder.validate.shacl_sparql import (
     SH,

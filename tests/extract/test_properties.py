@@ -42,6 +42,7 @@ def noise_for(name: str) -> list[str]:
                       TEXTS[name][:600])
     own = [month.group(0), f"*{month.group(0)}*"] if month else []
     return own + ["Page 12 of 40", "17", ""]
+BULLETS = {"-", "\u2013", "\u2014", "\u2022", "*", "\u25aa"}
 COMMON = dict(max_examples=int(__import__("os").environ.get("HMIC_KG_EXAMPLES", "12")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -74,7 +75,9 @@ def test_rewrapping_paragraphs_changes_nothing(name, width, data):
         words, cur = ln.split(" "), ""
         wrapped = []
         for w in words:
-            if cur and len(cur) + 1 + len(w) > width:
+            # A line may not begin with a dash: "post\n– covering DV" reads as a new bullet to a
+            # person as well as to the extractor (found at width 87 in west-mercia-2007, line 598).
+            if cur and len(cur) + 1 + len(w) > width and w not in BULLETS:
                 wrapped.append(cur)
                 cur = w
             else:

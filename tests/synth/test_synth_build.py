@@ -7,7 +7,7 @@ import pytest
 
 from graph_builder.errors import HmicKgError
 from graph_builder.pipeline.build import build_dataset
-from graph_builder.pipeline.manifest import read_manifest
+from graph_builder.pipeline.corpus import read_manifest
 from graph_builder.synth import synthesise
 
 INSP = "https://w3id.org/hmic-kg/def/inspection/"

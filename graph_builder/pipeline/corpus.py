@@ -1,4 +1,4 @@
-"""A corpus's manifest.json: which report files are synthetic, and the reference data (programmes
+"""A corpus directory: its report files, and its manifest.json: which report files are synthetic, and the reference data (programmes
 and frameworks the shipped ontology does not define) the corpus brings with it.
 
 The manifest is optional. It is input like any report, so it is checked as hostile: a reference
@@ -13,6 +13,17 @@ from pathlib import Path
 from graph_builder.errors import HmicKgError
 
 MANIFEST = "manifest.json"
+REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
+
+
+def discover(corpus: Path) -> list[Path]:
+    if not corpus.is_dir():
+        raise HmicKgError(f"{corpus}: no such corpus directory")
+    files = sorted(p for p in corpus.iterdir()
+                   if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES and p.name.lower() != "readme.md")
+    if not files:
+        raise HmicKgError(f"{corpus}: no report texts (*.txt, *.md, *.html) in this directory")
+    return files
 
 
 @dataclass(frozen=True)
