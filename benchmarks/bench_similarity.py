@@ -21,14 +21,16 @@ from pathlib import Path
 
 from graph_builder.extract import parse_file
 from graph_builder.links import similarity as sim
+from graph_builder.links import statements as link_statements
+from graph_builder.links import text as features_text
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "similarity" / "labelled_pairs.json"
 
 
-def corpus_statements() -> list[sim.Statement]:
+def corpus_statements() -> list[link_statements.Statement]:
     return [s for p in sorted((ROOT / "corpus").glob("*.txt"))
-            for s in sim.statements_from_model(parse_file(p))]
+            for s in link_statements.statements_from_model(parse_file(p))]
 
 
 def labelled() -> list[tuple[str, str, bool]]:
@@ -55,8 +57,8 @@ METHODS = {
 def method_scores(statements, opts) -> dict[tuple[str, str], float]:
     opts = dict(opts)
     bm25 = opts.pop("bm25", False)
-    bags = [sim.features(s.text, **opts) for s in statements]
-    vecs = dict(zip((s.iri for s in statements), sim.vectors(bags, bm25=bm25)))
+    bags = [features_text.features(s.text, **opts) for s in statements]
+    vecs = dict(zip((s.iri for s in statements), features_text.vectors(bags, bm25=bm25)))
     return {(a, b): _cos(vecs[a], vecs[b]) for a, b, _ in labelled()}
 
 
@@ -95,7 +97,7 @@ def average_precision(scores, pairs) -> float:
 
 
 def curve() -> None:
-    """P/R of the shipped method (sim.features defaults) across thresholds."""
+    """P/R of the shipped method (features_text.features defaults) across thresholds."""
     st, pairs = corpus_statements(), labelled()
     sc = method_scores(st, {})
     print(f"{sim.METHOD}: average precision {average_precision(sc, pairs):.3f}")
@@ -104,7 +106,7 @@ def curve() -> None:
         print(f"t={t:.2f}  P={p:.2f}  R={r:.2f}  F1={f:.2f}")
 
 
-def replicate(statements, copies: int) -> list[sim.Statement]:
+def replicate(statements, copies: int) -> list[link_statements.Statement]:
     out = []
     for k in range(copies):
         def spell(m, k=k):

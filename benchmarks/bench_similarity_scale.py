@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from graph_builder.links import similarity as sim
+from graph_builder.links import statements as link_statements
+from graph_builder.links import tfidf
 from graph_builder.links.followups import find_followups
 from graph_builder.links.graph import cited_judgements
 from graph_builder.pipeline.corpus import discover
@@ -65,11 +67,11 @@ def timed(label: str, fn, *args, **kw):
 
 
 def run(ms: list[dict], caps: list[int], uncapped: bool) -> None:
-    st = timed("statements_from_model", lambda: [s for m in ms for s in sim.statements_from_model(m, BASE)])
+    st = timed("statements_from_model", lambda: [s for m in ms for s in link_statements.statements_from_model(m, BASE)])
     texts = list(dict.fromkeys(s.text for s in st))
     print(f"  {len(ms)} reports, {len(st)} statements, {len(texts)} distinct texts")
-    bags = timed("token bags (distinct texts)", sim.statement_bags, texts)
-    x = timed("5-gram TF-IDF matrix", sim.tfidf_matrix, bags)
+    bags = timed("token bags (distinct texts)", tfidf.statement_bags, texts)
+    x = timed("5-gram TF-IDF matrix", tfidf.tfidf_matrix, bags)
     print(f"  matrix {x.shape[0]} x {x.shape[1]}, nnz {x.nnz}")
     links = None
     for k in caps:

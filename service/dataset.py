@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
-DEFAULT_BASE = "https://w3id.org/hmic-kg"
+from graph_builder.iris import DEFAULT_BASE
 
 
 class DatasetMissing(Exception):

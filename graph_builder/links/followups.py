@@ -15,13 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graph_builder.links.similarity import (
-    Link,
-    Statement,
-    _pairs_above,
-    statement_bags,
-    tfidf_matrix,
-)
+from graph_builder.links.statements import Link, Statement
+from graph_builder.links.tfidf import _pairs_above, statement_bags, tfidf_matrix
 
 FOLLOWUP_METHOD = "tfidf-words-cosine-v1"
 FOLLOWUP_THRESHOLD = 0.197

@@ -13,14 +13,8 @@ from rdflib.namespace import PROV, RDF, SKOS, XSD
 
 from graph_builder.iris import Minter, area_slug, slug
 from graph_builder.links.followups import FOLLOWUP_METHOD, FollowUp, find_followups
-from graph_builder.links.similarity import (
-    METHOD,
-    THRESHOLD,
-    Link,
-    Statement,
-    score_pairs,
-    statements_from_model,
-)
+from graph_builder.links.similarity import METHOD, THRESHOLD, score_pairs
+from graph_builder.links.statements import Link, Statement, statements_from_model
 from graph_builder.ntriples import nt_line, nt_term
 
 # The programme a prior-grade citation names, by (programme word, year), when that programme is

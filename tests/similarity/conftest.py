@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from graph_builder.extract import parse_file
-from graph_builder.links.similarity import statements_from_model
+from graph_builder.links.statements import statements_from_model
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent.parent / "corpus"

@@ -8,7 +8,7 @@ from graph_builder.extract import parse_file
 from graph_builder.iris import Minter
 from graph_builder.links.followups import FollowUp
 from graph_builder.links.graph import cited_judgements, links_graph
-from graph_builder.links.similarity import Link
+from graph_builder.links.statements import Link
 from tests.conftest import CORPUS
 
 M = Minter()

@@ -3,15 +3,10 @@ import random
 
 import numpy as np
 
-from graph_builder.links.similarity import (
-    Statement,
-    char_gram,
-    features,
-    score_pairs,
-    statement_bags,
-    tfidf_matrix,
-    vectors,
-)
+from graph_builder.links.similarity import score_pairs
+from graph_builder.links.statements import Statement
+from graph_builder.links.text import features, vectors
+from graph_builder.links.tfidf import char_gram, statement_bags, tfidf_matrix
 
 WORDS = ["domestic", "violence", "marac", "referral", "abuse", "victim", "neighbourhood", "team", "pcso", "intelligence", "community", "missing", "person", "child", "sex", "offender", "visor", "mappa", "supervision", "investigation", "tasking", "crime", "custody", "vetting", "special", "constable", "partnership", "safeguarding", "risk"]
 
