@@ -3,6 +3,7 @@ One of the two modules of the service that print (uvicorn logs the rest)."""
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -41,6 +42,10 @@ class ServeCommand:
         from .app import create_app
         from .dataset import DatasetMissing
 
+        problem = _bad_limit(args)
+        if problem:
+            print(f"hmic-kg: error: {problem}", file=sys.stderr)
+            return 2
         data = args.data
         if not (data / "build.json").is_file():
             corpus = Path("corpus")
@@ -51,10 +56,6 @@ class ServeCommand:
             print(f"hmic-kg: no build in {data}: building it from {corpus}/ first", file=sys.stderr)
             from graph_builder.pipeline.build import build_dataset
             build_dataset(corpus, data)
-        if args.timeout <= 0 or args.workers < 1 or args.max_rows < 1:
-            print("hmic-kg: error: --timeout, --workers and --max-rows must be positive",
-                  file=sys.stderr)
-            return 2
         settings = Settings(data_dir=data, timeout=args.timeout, workers=args.workers,
                             max_rows=args.max_rows, cache=not args.no_cache, warm=not args.no_warm,
                             cors=not args.no_cors, store_url=args.store)
@@ -66,6 +67,24 @@ class ServeCommand:
         uvicorn.run(app, host=args.host, port=args.port, log_level="info",
                     timeout_graceful_shutdown=max(args.timeout, 5))
         return 0
+
+
+# Bounds that a mistyped option cannot pass: each worker holds a store handle and up to its memory
+# cap, so 100,000 workers exhausted the machine in seconds.
+MAX_WORKERS = 64
+MAX_TIMEOUT = 3600.0
+
+
+def _bad_limit(args: argparse.Namespace) -> str | None:
+    if not (math.isfinite(args.timeout) and 0 < args.timeout <= MAX_TIMEOUT):
+        return f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g} (got {args.timeout})"
+    if not 1 <= args.workers <= MAX_WORKERS:
+        return f"--workers must be from 1 to {MAX_WORKERS} (got {args.workers})"
+    if args.max_rows < 1:
+        return f"--max-rows must be positive (got {args.max_rows})"
+    if not 0 <= args.port <= 65535:
+        return f"--port must be from 0 to 65535 (got {args.port})"
+    return None
 
 
 command = ServeCommand()

@@ -8,6 +8,7 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from graph_builder.iris import DEFAULT_BASE
+from graph_builder.pipeline.versions import hold_in_use
 
 
 class DatasetMissing(Exception):
@@ -21,6 +22,7 @@ class PublishedDataset:
     base: str
     graphs: frozenset[str]
     triples: int
+    in_use: int = -1  # the descriptor whose shared lock marks the version as served
     store_path: Path = field(init=False)
     exports: Path = field(init=False)
 
@@ -36,18 +38,33 @@ class PublishedDataset:
 
 
 def open_dataset(data_dir: Path) -> PublishedDataset:
-    data_dir = Path(data_dir)
+    # Pinned: `build/` is a link a rebuild renames over (graph_builder.pipeline.versions). Every
+    # worker, download and /health reads this one version, which is marked in use so that no
+    # rebuild removes it while it is served.
+    data_dir = Path(data_dir).resolve()
     meta_file = data_dir / "build.json"
     if not meta_file.is_file():
         raise DatasetMissing(f"{meta_file} does not exist: build the dataset first "
                              "(hmic-kg build --out DIR) or point --data at a build directory")
     if not (data_dir / "store").is_dir():
         raise DatasetMissing(f"{data_dir / 'store'} does not exist: the build directory is incomplete")
-    build = json.loads(meta_file.read_text(encoding="utf-8"))
-    store = Store.read_only(str(data_dir / "store"))
-    graphs = frozenset(g.value for g in store.named_graphs() if hasattr(g, "value"))
-    triples = len(store)  # counted once: the store does not change while it is served
-    del store
-    return PublishedDataset(data_dir=data_dir, build=build,
+    try:
+        build = json.loads(meta_file.read_text(encoding="utf-8"))
+        if not isinstance(build, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise DatasetMissing(f"{meta_file}: not a build record ({exc}); rebuild the dataset") from None
+    try:
+        store = Store.read_only(str(data_dir / "store"))
+        graphs = frozenset(g.value for g in store.named_graphs() if hasattr(g, "value"))
+        triples = len(store)  # counted once: the store does not change while it is served
+        del store
+    except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store as RuntimeError
+        raise DatasetMissing(f"{data_dir / 'store'}: cannot be read as a store ({exc}); "
+                             "rebuild the dataset") from None
+    if not graphs:
+        raise DatasetMissing(f"{data_dir / 'store'}: the store is empty; rebuild the dataset")
+    in_use = hold_in_use(data_dir)
+    return PublishedDataset(in_use=in_use, data_dir=data_dir, build=build,
                             base=(build.get("base") or DEFAULT_BASE).rstrip("/"),
                             graphs=graphs, triples=triples)

@@ -11,7 +11,6 @@ import errno
 import io
 import json
 import signal
-import sys
 
 from pyoxigraph import (
     BlankNode,
@@ -24,6 +23,8 @@ from pyoxigraph import (
     Variable,
     serialize,
 )
+
+from graph_builder.lifetime import die_with_parent
 
 from .formats import QUAD_FORMATS, RDF_FORMAT, RESULTS_FORMAT
 from .sandbox import SandboxError, deny_network
@@ -184,19 +185,9 @@ def _blocked_connection(exc: OSError) -> bool:
     return exc.errno in codes or any(f"(os error {c})" in str(exc) for c in codes)
 
 
-def _die_with_parent() -> None:
-    # A worker left behind by a crashed server would otherwise keep burning CPU on a runaway query.
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-
-
 def main(conn, store_path: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
-    _die_with_parent()
+    die_with_parent()  # a worker left behind by a crashed server would burn CPU on a runaway query
     remote = store_path.startswith(("http://", "https://"))
     layers: list[str] = []
     if not remote:

@@ -13,7 +13,7 @@ PACKAGES = ("graph_builder", "service")
 # above; two packages of one layer (pipeline, synth) do not import each other.
 LAYERS = [
     {"graph_builder", "graph_builder.errors", "graph_builder.paths", "graph_builder.iris",
-     "graph_builder.ntriples", "graph_builder.oxrdf"},
+     "graph_builder.ntriples", "graph_builder.oxrdf", "graph_builder.lifetime"},
     {"graph_builder.reference"},
     {"graph_builder.extract"},
     {"graph_builder.to_rdf"},

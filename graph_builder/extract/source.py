@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,14 +23,32 @@ class Source:
         return self.text.count("\n", 0, offset) + 1
 
 
+# The largest real report is a quarter of a megabyte; a file this large is not one (/dev/zero,
+# a disk image), and reading it whole would only exhaust memory.
+MAX_BYTES = 64 * 1024 * 1024
+
+
 def read_source(path: str | Path) -> Source:
     p = Path(path)
     try:
-        data = p.read_bytes()
+        # Non-blocking, so that a FIFO is refused instead of waiting for a writer for ever.
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK)
     except IsADirectoryError:
         raise ReportError(str(p), "is a directory, not a report text") from None
     except OSError as exc:
         raise ReportError(str(p), f"cannot be read: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ReportError(str(p), "is a directory, not a report text")
+        if not stat.S_ISREG(mode):
+            raise ReportError(str(p), "is not a regular file (a device, FIFO or socket), not a report text")
+        try:
+            data = fh.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise ReportError(str(p), f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise ReportError(str(p), f"is larger than {MAX_BYTES // 2**20} MiB: not a report text")
     return decode_source(str(p), data)
 
 

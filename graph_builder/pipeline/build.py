@@ -1,23 +1,22 @@
 """`hmic-kg build`: corpus -> parse -> map -> links -> reason -> validate -> store and exports,
 then published by replacing the output directory.
 
-Everything is written into a fresh sibling directory first (the processes that write it are in
-timeline.py); the output directory is replaced only when the dataset conforms to the shapes and the
-store holds what was exported, so a failed build never touches the last good one.
+Everything is written into a new version directory first (the processes that write it are in
+timeline.py); the output, a link to the current version (versions.py), is pointed at it in one
+rename only when the dataset conforms to the shapes and the store holds what was exported, so a
+failed or killed build never touches the last good one.
 """
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
 from graph_builder import __version__
 from graph_builder.errors import HmicKgError
 from graph_builder.iris import DEFAULT_BASE, check_base
-from graph_builder.pipeline import timeline
+from graph_builder.pipeline import timeline, versions
 from graph_builder.pipeline.corpus import discover, read_manifest
 from graph_builder.pipeline.timeline import Progress
 
@@ -32,23 +31,28 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
     _check_replaceable(out)
     files = discover(Path(corpus))
     manifest = read_manifest(Path(corpus))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    work.chmod(0o755)
     try:
-        (work / CACHE).mkdir(parents=True)
-        old_cache = out / CACHE if (out / CACHE).is_dir() else None
-        done = timeline.run(files, work, work / CACHE, base, manifest, old_cache, progress)
-        done.validation.report.serialize(work / "exports" / "validation.ttl", format="turtle")
-        record = _record(done, base)
-        (work / "build.json").write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
-        _check_store(work / "store", done.stored, done.counts["quads"])
-        _swap(work, out)
-        record["timings_s"]["total"] = round(time.perf_counter() - t0, 3)
-        return record
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HmicKgError(f"--out {out}: cannot create its parent directory ({exc.strerror})") from None
+    with versions.BuildLock(out):
+        versions.remove_unused(out)  # what killed builds left behind
+        work = versions.new_version(out)
+        try:
+            (work / CACHE).mkdir(parents=True)
+            old_cache = out / CACHE if (out / CACHE).is_dir() else None
+            done = timeline.run(files, work, work / CACHE, base, manifest, old_cache, progress)
+            done.validation.report.serialize(work / "exports" / "validation.ttl", format="turtle")
+            record = _record(done, base)
+            (work / "build.json").write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+            _check_store(work / "store", done.stored, done.counts["quads"])
+            versions.publish(work, out)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        versions.remove_unused(out)  # the previous build, unless a server still serves it
+    record["timings_s"]["total"] = round(time.perf_counter() - t0, 3)
+    return record
 
 
 def _record(done: timeline.Outcome, base: str) -> dict:
@@ -78,14 +82,3 @@ def _check_store(path: Path, found: int, quads: int) -> None:
 def _check_replaceable(out: Path) -> None:
     if out.exists() and (not out.is_dir() or (not (out / "build.json").exists() and any(out.iterdir()))):
         raise HmicKgError(f"{out}: exists and is not a hmic-kg build directory; refusing to replace it")
-
-
-def _swap(new: Path, out: Path) -> None:
-    """Replaces `out` with `new`: two renames on one filesystem, the old copy removed only after."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.rename(out, old)
-    os.rename(new, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

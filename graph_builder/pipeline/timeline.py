@@ -51,6 +51,7 @@ from graph_builder import __version__
 from graph_builder.errors import HmicKgError, ReportError
 from graph_builder.export.formats import write_formats
 from graph_builder.iris import DEFAULT_BASE, Minter
+from graph_builder.lifetime import die_with_parent
 from graph_builder.links.graph import links_ntriples, recurring_issues
 from graph_builder.oxrdf import to_ox
 from graph_builder.pipeline.cache import prepare_cached
@@ -108,7 +109,8 @@ def parse_corpus(files: list[Path], progress: Progress | None = None, workers: i
     tasks = [(f, base.rstrip("/"), f.name in manifest.synthetic, manifest.reference, old_cache, new_cache)
              for f in files]
     if workers > 1 and len(files) >= PARALLEL_FROM:
-        with ProcessPoolExecutor(workers) as pool:
+        # Workers die with this process: a build killed while parsing left them blocked for ever.
+        with ProcessPoolExecutor(workers, initializer=die_with_parent) as pool:
             results = pool.map(_prepare, tasks, chunksize=max(1, len(files) // (workers * 8)))
             return _checked(results, len(files), progress)
     return _checked(map(_prepare, tasks), len(files), progress)

@@ -158,3 +158,40 @@ def test_parse_into_a_closed_pipe_is_not_an_error(tmp_path):
     done = subprocess.run(f"{sys.executable} -m graph_builder.cli parse {report} --pretty | head -c 10",
                           shell=True, capture_output=True, text=True, timeout=120)
     assert done.stdout.startswith("{") and "Error" not in done.stderr
+
+
+@pytest.mark.parametrize("entry", ["link loop", "dangling link", "fifo", "directory"])
+def test_a_corpus_entry_named_like_a_report_but_not_one_is_an_error_not_a_silent_skip(corpus_copy, tmp_path, entry):
+    """Regression: build skipped these silently (parse gave a clear error on each)."""
+    import os
+    bad = corpus_copy / "x.txt"
+    if entry == "link loop":
+        os.symlink("x.txt", bad)
+    elif entry == "dangling link":
+        os.symlink("missing.txt", bad)
+    elif entry == "fifo":
+        os.mkfifo(bad)
+    else:
+        bad.mkdir()
+    done = run("build", str(corpus_copy), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2, done.stderr
+    assert str(bad) in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "fifo"])
+def test_parse_refuses_what_is_not_a_file_at_once(tmp_path, target):
+    import os
+    if target == "fifo":
+        target = str(tmp_path / "pipe.txt")
+        os.mkfifo(target)
+    done = run("parse", target)  # a FIFO used to wait for a writer for ever, /dev/zero to fill memory
+    assert done.returncode == 2 and "not a regular file" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_out_under_a_file_is_one_line_exit_2(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    done = run("build", str(CORPUS), "--out", str(blocker / "out"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert str(blocker) in done.stderr

@@ -25,3 +25,20 @@ def test_missing_dataset_is_a_clear_error(tmp_path, capsys):
     code = command.run(p.parse_args(["--data", str(tmp_path / "nothing")]))
     assert code == 2
     assert "build.json does not exist" in capsys.readouterr().err
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("option,value", [
+    ("--workers", "100000"), ("--workers", "0"), ("--timeout", "nan"), ("--timeout", "inf"),
+    ("--timeout", "-1"), ("--timeout", "0"), ("--port", "99999"), ("--port", "-5"), ("--max-rows", "0"),
+])
+def test_limits_out_of_bounds_are_refused_before_anything_starts(built, capsys, option, value):
+    """Regression: --workers 100000 was accepted (5.4 GB in 15 s), --timeout nan and inf too, and
+    --port 99999 ended in a traceback."""
+    p = argparse.ArgumentParser()
+    command.configure(p)
+    code = command.run(p.parse_args(["--data", str(built), option, value]))
+    err = capsys.readouterr().err
+    assert code == 2 and option in err and "Traceback" not in err
