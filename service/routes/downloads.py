@@ -6,7 +6,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from ..conneg import negotiate
+from ..conneg import choose
 from ..errors import NotFound
 from ..formats import BY_NAME, HTML
 from ..state import get_state
@@ -37,7 +37,8 @@ def _files(root: Path) -> list[dict]:
 async def list_downloads(request: Request) -> Response:
     state = get_state(request)
     files = _files(state.dataset.exports)
-    fmt = negotiate(request.headers.get("accept"), (HTML, BY_NAME["json"]))
+    fmt = choose(request.query_params.get("format"), request.headers.get("accept"),
+                 (HTML, BY_NAME["json"]))
     if fmt is HTML:
         return render(request, "downloads.html", {"files": files})
     return JSONResponse(files, headers={"Vary": "Accept"})
