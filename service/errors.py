@@ -71,6 +71,9 @@ class NotFound(ServiceError):
         self.iri, self.page = iri, page
 
 
+_EXPECTED = (ServiceError, UnknownFormat, NotAcceptable, QueryRefused, PoolError)
+
+
 def _mark_json(request: Request) -> None:
     request.state.json_errors = True
 
@@ -102,7 +105,7 @@ def classify(exc: Exception) -> tuple[str, str]:
     return "internal", _INTERNAL
 
 
-def response(request: Request, kind: str, message: str) -> Response:
+def _response(request: Request, kind: str, message: str) -> Response:
     status, headers = STATUS[kind], _HEADERS.get(kind)
     if getattr(request.state, "json_errors", False):
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
@@ -116,11 +119,12 @@ def install(app: FastAPI, render: Callable[..., Response]) -> None:
         if isinstance(exc, NotFound) and exc.page:
             return render(request, "not_found.html", {"iri": exc.iri}, status=404)
         kind, message = classify(exc)
-        if STATUS[kind] == 500 and kind != "internal":  # "internal" is logged by the server
-            log.warning("query failed (%s): %s", kind, message)
-        return response(request, kind, message)
+        # The server logs the traceback of an unexpected exception; these have none to log.
+        if STATUS[kind] == 500 and isinstance(exc, _EXPECTED):
+            log.warning("request failed (%s): %s", kind, message)
+        return _response(request, kind, message)
 
-    for exc_type in (ServiceError, UnknownFormat, NotAcceptable, QueryRefused, PoolError):
+    for exc_type in _EXPECTED:
         app.add_exception_handler(exc_type, answer)
     # Starlette answers any other exception with this and then re-raises it, so the server still
     # logs the traceback while the client gets one line.
