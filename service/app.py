@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from graph_builder.paths import project_dir
 
+from . import errors
 from .cache import ResultCache
 from .catalogue import load_catalogue
 from .config import Settings
@@ -59,6 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
                   summary="Knowledge graph of UK police inspection reports: read-only SPARQL 1.1 "
                           "endpoint, query catalogue and linked data.")
     app.state.service = state
+    errors.install(app, pages.render)
     if settings.cors:
         # Read-only use from any page: no credentials, so no cookie ever rides along.
         app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,

@@ -13,6 +13,7 @@ from pyoxigraph import Literal, NamedNode
 
 from graph_builder.iris import DEFAULT_BASE
 
+from .errors import ParameterError
 from .sparql_guard import QueryRefused, check, unescape, where_group_start
 
 PARAM_TYPES = ("iri", "string", "integer", "grade")
@@ -25,10 +26,6 @@ _INTEGER = re.compile(r"[+-]?\d{1,18}$")
 
 class CatalogueError(ValueError):
     """A catalogue file with a bad header; the message names the file and line."""
-
-
-class ParameterError(ValueError):
-    """A request's parameter value is missing or not of the declared type."""
 
 
 @dataclass(frozen=True)

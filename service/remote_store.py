@@ -56,8 +56,24 @@ class RemoteStore:
             kind = "store-timeout" if any(w in message.lower() for w in _TOO_LONG) else "store"
             raise StoreError(f"the store at {self.endpoint} answered HTTP {r.status_code}: {message}", kind)
         if graph_result:
-            return (q.triple for q in parse(r.content, format=RdfFormat.N_TRIPLES))
-        return parse_query_results(r.content, format=QueryResultsFormat.XML)
+            return self._triples(r.content)
+        try:
+            return parse_query_results(r.content, format=QueryResultsFormat.XML)
+        except SyntaxError as exc:
+            raise self._unreadable(exc) from None
+
+    # pyoxigraph reports an unreadable answer as SyntaxError, which the worker would report as the
+    # client's malformed query; the store answering something else is a bad gateway.
+    def _unreadable(self, exc: SyntaxError) -> StoreError:
+        return StoreError(f"the store at {self.endpoint} answered something this service cannot "
+                          f"read: {exc}")
+
+    def _triples(self, content: bytes):
+        try:
+            for quad in parse(content, format=RdfFormat.N_TRIPLES):  # lazy: fails while read
+                yield quad.triple
+        except SyntaxError as exc:
+            raise self._unreadable(exc) from None
 
 
 def refuse_federation(query: str) -> None:

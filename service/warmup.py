@@ -15,7 +15,9 @@ import logging
 
 from . import execution
 from .catalogue import CatalogueQuery, bind
+from .errors import STATUS, classify
 from .formats import BY_NAME
+from .pool import PoolError
 from .state import ServiceState
 
 log = logging.getLogger("hmic_kg.service")
@@ -32,12 +34,13 @@ async def warm_catalogue(state: ServiceState) -> None:
     for name in warmable(state.catalogue):
         text = bind(state.catalogue[name], {}, state.dataset.base)
         try:
-            response = await execution.run(state, text, BY_NAME["json"], None, None, as_json_errors=True)
+            await execution.run(state, text, BY_NAME["json"], None, None)
+        except PoolError as exc:  # a timeout, busy or failed worker: the first client will evaluate it
+            kind, message = classify(exc)
+            log.warning("warming catalogue query %s failed: HTTP %s %s", name, STATUS[kind],
+                        message[:200])
+            continue
         except Exception as exc:  # noqa: BLE001 -- the pool closing under it at shutdown; clients are unaffected
             log.warning("warming catalogue query %s stopped: %s", name, exc)
             return
-        if response.status_code == 200:
-            state.warmed.append(name)
-        else:  # a timeout or a worker failure: the first client will evaluate it instead
-            log.warning("warming catalogue query %s failed: HTTP %s %s", name, response.status_code,
-                        bytes(response.body)[:200].decode(errors="replace"))
+        state.warmed.append(name)

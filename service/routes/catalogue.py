@@ -5,12 +5,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from .. import execution
-from ..catalogue import ParameterError, bind
-from ..conneg import NotAcceptable, UnknownFormat, choose
+from ..catalogue import bind
+from ..conneg import choose
+from ..errors import JSON_ERRORS, NotFound, ParameterError
 from ..formats import BY_NAME, GRAPH_FORMATS
 from ..state import get_state
 
-router = APIRouter(tags=["Query catalogue"])
+router = APIRouter(tags=["Query catalogue"], dependencies=[JSON_ERRORS])
 
 _TABLE_FORMATS = (BY_NAME["json"], BY_NAME["csv"], BY_NAME["tsv"], BY_NAME["xml"])
 _CONTROL = {"format"}
@@ -35,25 +36,17 @@ async def run_query(name: str, request: Request) -> Response:
     state = get_state(request)
     query = state.catalogue.get(name)
     if query is None:
-        return execution.error(404, f"no catalogue query named {name!r}; see /queries", True)
+        raise NotFound(f"no catalogue query named {name!r}; see /queries")
     values = {}
     for key in request.query_params:
         if key in _CONTROL:
             continue
         got = request.query_params.getlist(key)
         if len(got) > 1:
-            return execution.error(400, f"parameter {key} is given more than once", True)
+            raise ParameterError(f"parameter {key} is given more than once")
         values[key] = got[0]
-    try:
-        text = bind(query, values, state.dataset.base)
-    except ParameterError as exc:
-        return execution.error(400, str(exc), True)
+    text = bind(query, values, state.dataset.base)
     offered = GRAPH_FORMATS if query.form in ("CONSTRUCT", "DESCRIBE") else _TABLE_FORMATS
-    try:
-        fmt = choose(request.query_params.get("format"), request.headers.get("accept"), offered)
-    except UnknownFormat as exc:
-        return execution.error(400, str(exc), True)
-    except NotAcceptable as exc:
-        return execution.error(406, str(exc), True)
-    return await execution.run(state, text, fmt, None, None, as_json_errors=True,
+    fmt = choose(request.query_params.get("format"), request.headers.get("accept"), offered)
+    return await execution.run(state, text, fmt, None, None,
                                accept_encoding=request.headers.get("accept-encoding"))

@@ -6,8 +6,8 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from .. import execution
-from ..conneg import NotAcceptable, negotiate
+from ..conneg import choose
+from ..errors import NotFound
 from ..formats import BY_NAME, HTML
 from ..state import get_state
 from .pages import render
@@ -37,10 +37,8 @@ def _files(root: Path) -> list[dict]:
 async def list_downloads(request: Request) -> Response:
     state = get_state(request)
     files = _files(state.dataset.exports)
-    try:
-        fmt = negotiate(request.headers.get("accept"), (HTML, BY_NAME["json"]))
-    except NotAcceptable as exc:
-        return execution.error(406, str(exc))
+    fmt = choose(request.query_params.get("format"), request.headers.get("accept"),
+                 (HTML, BY_NAME["json"]))
     if fmt is HTML:
         return render(request, "downloads.html", {"files": files})
     return JSONResponse(files, headers={"Vary": "Accept"})
@@ -49,15 +47,15 @@ async def list_downloads(request: Request) -> Response:
 @router.get("/downloads/{path:path}", summary="Download one export file")
 async def download(path: str, request: Request) -> Response:
     root = get_state(request).dataset.exports.resolve()
-    missing = execution.error(404, f"no download named {path!r}; see /downloads/")
+    missing = NotFound(f"no download named {path!r}; see /downloads/")
     if not path or "\x00" in path or path.startswith("/") or "\\" in path:
-        return missing
+        raise missing
     parts = path.split("/")
     if any(p in ("", ".", "..") or p.startswith(".") for p in parts):
-        return missing
+        raise missing
     target = (root / path).resolve()
     # resolve() follows symlinks too, so a link pointing out of the exports is refused here.
     if not target.is_relative_to(root) or not target.is_file():
-        return missing
+        raise missing
     return FileResponse(target, media_type=_MEDIA.get(target.suffix, "application/octet-stream"),
                         filename=target.name, content_disposition_type="inline")

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from ..errors import JSON_ERRORS
 from ..state import get_state
 
-router = APIRouter(tags=["Service"])
+router = APIRouter(tags=["Service"], dependencies=[JSON_ERRORS])
 
 
 @router.get("/health", summary="Service health and dataset summary")

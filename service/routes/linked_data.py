@@ -7,9 +7,9 @@ from fastapi.responses import Response
 from pyoxigraph import Literal, NamedNode
 
 from .. import execution
-from ..conneg import NotAcceptable, UnknownFormat, choose
+from ..conneg import choose
+from ..errors import NotFound
 from ..formats import BY_NAME, HTML
-from ..pool import PoolError
 from ..resource_view import (
     best_labels,
     build_view,
@@ -29,27 +29,19 @@ RESOURCE_FORMATS = (HTML, BY_NAME["turtle"], BY_NAME["jsonld"], BY_NAME["ntriple
 VOID_FORMATS = RESOURCE_FORMATS[1:]
 
 
-def _not_found(request: Request, iri: str, fmt) -> Response:
-    if fmt is HTML:
-        return render(request, "not_found.html", {"iri": iri}, status=404)
-    return execution.error(404, f"{iri} is not described in this dataset")
+def _not_found(iri: str, fmt) -> NotFound:
+    return NotFound(f"{iri} is not described in this dataset", iri=iri, page=fmt is HTML)
 
 
 async def _rdf(request: Request, query: str, iri: str, fmt) -> Response:
     response = await execution.run(get_state(request), with_this(query, iri), fmt, None, None)
-    if response.status_code == 200 and response.headers.get("X-Result-Rows") == "0":
-        return _not_found(request, iri, fmt)
+    if response.headers.get("X-Result-Rows") == "0":
+        raise _not_found(iri, fmt)
     return response
 
 
 def _negotiate(request: Request, formats):
-    """The format to answer in, or the 400/406 response saying why there is none."""
-    try:
-        return choose(request.query_params.get("format"), request.headers.get("accept"), formats)
-    except UnknownFormat as exc:
-        return execution.error(400, str(exc))
-    except NotAcceptable as exc:
-        return execution.error(406, str(exc))
+    return choose(request.query_params.get("format"), request.headers.get("accept"), formats)
 
 
 @router.get("/id/{rest:path}", summary="A thing in the dataset (force, report, finding, ...)")
@@ -61,12 +53,10 @@ async def resource(rest: str, request: Request) -> Response:
     ds = state.dataset
     iri = ds.base + request.url.path
     fmt = _negotiate(request, RESOURCE_FORMATS)
-    if isinstance(fmt, Response):
-        return fmt
     try:
         with_this("SELECT * WHERE { }", iri)
     except ValueError:  # not an IRI pyoxigraph accepts, so certainly not one of ours
-        return _not_found(request, iri, fmt)
+        raise _not_found(iri, fmt) from None
     insp = f"{ds.base}/def/inspection/"
     is_graph = iri in ds.graphs
     if fmt is not HTML:
@@ -74,15 +64,12 @@ async def resource(rest: str, request: Request) -> Response:
     queries = lookup_queries(insp)
     if not is_graph:
         del queries["members"]
-    try:
-        results = await execution.select(state, {k: with_this(q, iri) for k, q in queries.items()})
-        if not (results["out"] or results["in"] or is_graph):
-            return _not_found(request, iri, fmt)
-        wanted = sorted(iris_in(results) | {iri})[:2000]
-        labels = best_labels((await execution.select(
-            state, {"labels": labels_query(wanted)}, max_rows=20_000))["labels"])
-    except PoolError as exc:
-        return execution.error(503, str(exc))
+    results = await execution.select(state, {k: with_this(q, iri) for k, q in queries.items()})
+    if not (results["out"] or results["in"] or is_graph):
+        raise _not_found(iri, fmt)
+    wanted = sorted(iris_in(results) | {iri})[:2000]
+    labels = best_labels((await execution.select(
+        state, {"labels": labels_query(wanted)}, max_rows=20_000))["labels"])
     view = build_view(iri, ds.base, results, labels)
     return render(request, "resource.html", {"view": view, "formats": RESOURCE_FORMATS[1:]},
                   headers={"Vary": "Accept"})
@@ -92,8 +79,6 @@ async def resource(rest: str, request: Request) -> Response:
 async def void(request: Request) -> Response:
     state = get_state(request)
     fmt = _negotiate(request, VOID_FORMATS)
-    if isinstance(fmt, Response):
-        return fmt
     ds = state.dataset
     graph = f"{ds.base}/graph/description"
     if graph in ds.graphs:

@@ -8,11 +8,12 @@ from fastapi.responses import RedirectResponse, Response
 from pyoxigraph import Quad, serialize
 
 from .. import execution
-from ..conneg import NotAcceptable, UnknownFormat, choose
+from ..conneg import choose
+from ..errors import ParameterError, ServiceError
 from ..formats import GRAPH_FORMATS, HTML, RDF_FORMAT, SOLUTION_FORMATS, content_type
 from ..service_description import PREFIXES, description
-from ..sparql_guard import QueryRefused, check
-from ..state import get_state
+from ..sparql_guard import check
+from ..state import ServiceState, get_state
 
 router = APIRouter()
 
@@ -22,19 +23,17 @@ _UPDATE = "application/sparql-update"
 _READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
+async def _read_body(request: Request, state: ServiceState) -> bytes:
+    # Bytes are at most four per character, so this bound cannot refuse a legal query.
+    limit = state.settings.max_query_length * 4 + 4096
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise _BodyTooLarge()
+        raise _too_long(state)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise _BodyTooLarge()
+            raise _too_long(state)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -51,7 +50,7 @@ def _params_doc() -> dict:
 async def sparql_get(request: Request) -> Response:
     qp = request.query_params
     if "update" in qp:
-        return execution.error(403, _READ_ONLY)
+        raise ServiceError("refused", _READ_ONLY)
     query = qp.get("query")
     if query is None:
         return _service_description(request)
@@ -66,64 +65,52 @@ async def sparql_post(request: Request) -> Response:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     qp = request.query_params
     if ctype == _UPDATE or "update" in qp:
-        return execution.error(403, _READ_ONLY)
+        raise ServiceError("refused", _READ_ONLY)
     if ctype not in (_FORM, _DIRECT):
-        return execution.error(415, f"unsupported content type {ctype or '(none)'}: send "
-                                    f"{_FORM} or {_DIRECT}")
-    # Bytes are at most four per character, so this bound cannot refuse a legal query.
-    try:
-        body = await _read_body(request, state.settings.max_query_length * 4 + 4096)
-    except _BodyTooLarge:
-        return _too_long(state)
+        raise ServiceError("unsupported-media", f"unsupported content type {ctype or '(none)'}: "
+                                                f"send {_FORM} or {_DIRECT}")
+    body = await _read_body(request, state)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        return execution.error(400, "the request body is not UTF-8")
+        raise ParameterError("the request body is not UTF-8") from None
     default, named = qp.getlist("default-graph-uri"), qp.getlist("named-graph-uri")
     fmt = qp.get("format")
     if ctype == _DIRECT:
         return await _answer(request, text, default, named, fmt)
     form = parse_qs(text, keep_blank_values=True)
     if "update" in form:
-        return execution.error(403, _READ_ONLY)
+        raise ServiceError("refused", _READ_ONLY)
     if "query" not in form:
-        return execution.error(400, "the form has no 'query' field")
+        raise ParameterError("the form has no 'query' field")
     if len(form["query"]) > 1:
-        return execution.error(400, "the form has more than one 'query' field")
+        raise ParameterError("the form has more than one 'query' field")
     return await _answer(request, form["query"][0], default + form.get("default-graph-uri", []),
                          named + form.get("named-graph-uri", []),
                          fmt or (form.get("format") or [None])[0])
 
 
-def _too_long(state) -> Response:
-    return execution.error(413, f"the query is longer than {state.settings.max_query_length} "
-                                "characters (the limit)")
+def _too_long(state: ServiceState) -> ServiceError:
+    return ServiceError("too-long", f"the query is longer than {state.settings.max_query_length} "
+                                    "characters (the limit)")
 
 
 async def _answer(request: Request, query: str, default: list[str], named: list[str],
                   format_param: str | None) -> Response:
     state = get_state(request)
     if len(query) > state.settings.max_query_length:
-        return _too_long(state)
+        raise _too_long(state)
     if not query.strip():
-        return execution.error(400, "the query is empty")
+        raise ParameterError("the query is empty")
     graphs = state.dataset.graphs
     for uri in (*default, *named):
         if uri not in graphs:
-            return execution.error(403, f"graph {uri} is not a graph of this dataset; only its own "
-                                        "graphs can be used and nothing is fetched (the service "
-                                        "description at /sparql lists them)")
-    try:
-        info = check(query, graphs)
-    except QueryRefused as exc:
-        return execution.error(exc.status, str(exc))
+            raise ServiceError("refused", f"graph {uri} is not a graph of this dataset; only its "
+                                          "own graphs can be used and nothing is fetched (the "
+                                          "service description at /sparql lists them)")
+    info = check(query, graphs)
     offered = GRAPH_FORMATS if info.form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_FORMATS
-    try:
-        fmt = choose(format_param, request.headers.get("accept"), offered)
-    except UnknownFormat as exc:
-        return execution.error(400, str(exc))
-    except NotAcceptable as exc:
-        return execution.error(406, str(exc))
+    fmt = choose(format_param, request.headers.get("accept"), offered)
     if default or named:  # protocol parameters override the query's own FROM clauses
         dg, ng = default, named
     elif info.from_graphs or info.from_named_graphs:
@@ -136,13 +123,8 @@ async def _answer(request: Request, query: str, default: list[str], named: list[
 
 def _service_description(request: Request) -> Response:
     state = get_state(request)
-    try:
-        fmt = choose(request.query_params.get("format"), request.headers.get("accept"),
-                     (*GRAPH_FORMATS, HTML))
-    except UnknownFormat as exc:
-        return execution.error(400, str(exc))
-    except NotAcceptable as exc:
-        return execution.error(406, str(exc))
+    fmt = choose(request.query_params.get("format"), request.headers.get("accept"),
+                 (*GRAPH_FORMATS, HTML))
     if fmt is HTML:  # a person with a browser: the query page is what they are after
         return RedirectResponse("/query", status_code=303, headers={"Vary": "Accept"})
     endpoint = str(request.url.replace(query="", fragment=""))

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from .. import execution
-from ..pool import PoolError
+from ..errors import NotFound
 from ..state import get_state
 from .pages import render
 
@@ -30,14 +30,15 @@ def _local(iri: str, base: str) -> str:
     return iri[len(base):] if iri.startswith(base + "/") else iri
 
 
-async def _select(request: Request, queries: dict[str, str]) -> dict | Response:
+async def _select(request: Request, queries: dict[str, str]) -> dict:
     state = get_state(request)
     insp = f"{state.dataset.base}/def/inspection/"
-    try:
-        return await execution.select(state, {k: PREFIXES.format(insp=insp) + q for k, q in queries.items()},
-                                      max_rows=20_000)
-    except PoolError as exc:
-        return execution.error(503, str(exc))
+    return await execution.select(state, {k: PREFIXES.format(insp=insp) + q for k, q in queries.items()},
+                                  max_rows=20_000)
+
+
+def _no_theme(theme: str) -> NotFound:
+    return NotFound(f"{theme} is not a theme of this dataset", iri=theme, page=True)
 
 
 @router.get("/themes/", response_class=HTMLResponse)
@@ -48,8 +49,6 @@ async def theme_index(request: Request) -> Response:
           OPTIONAL { ?theme skos:broader ?broader }
           OPTIONAL { ?s insp:theme ?theme ; insp:force ?force }
         } GROUP BY ?theme ?label ?broader ORDER BY ?label"""})
-    if isinstance(res, Response):
-        return res
     base = get_state(request).dataset.base
     themes = [{"path": "/themes/" + _v(r, "theme").rsplit("/", 1)[1], "iri": _local(_v(r, "theme"), base),
                "label": _v(r, "label"), "n": int(_v(r, "n") or 0), "forces": int(_v(r, "forces") or 0),
@@ -62,7 +61,7 @@ async def theme_page(slug: str, request: Request) -> Response:
     base = get_state(request).dataset.base
     theme = f"{base}/def/theme/{slug}"
     if not slug.replace("-", "").isalnum():
-        return render(request, "not_found.html", {"iri": theme}, status=404)
+        raise _no_theme(theme)
     res = await _select(request, {
         "about": f"""SELECT ?label ?definition ?rel ?other ?otherLabel WHERE {{
             <{theme}> a insp:Theme ; skos:prefLabel ?label .
@@ -75,10 +74,8 @@ async def theme_page(slug: str, request: Request) -> Response:
             GRAPH ?o {{ ?kind rdfs:label ?kindLabel }} FILTER (STRENDS(STR(?o), "/graph/ontology"))
             OPTIONAL {{ ?s insp:assessmentArea ?area . ?area skos:prefLabel ?areaLabel }}
         }} ORDER BY ?forceLabel ?year ?kindLabel ?s"""})
-    if isinstance(res, Response):
-        return res
     if not res["about"]:
-        return render(request, "not_found.html", {"iri": theme}, status=404)
+        raise _no_theme(theme)
     about = res["about"][0]
     related = defaultdict(dict)
     for r in res["about"]:
@@ -104,8 +101,6 @@ async def recurring(request: Request) -> Response:
           ?s a ?kind ; insp:theme ?theme ; insp:force/skos:prefLabel ?forceLabel ; insp:reportedIn/insp:year ?year .
           ?theme skos:prefLabel ?label .
         }} GROUP BY ?theme ?label ?forceLabel ?year"""})
-    if isinstance(res, Response):
-        return res
     cells: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
     labels = {}
     for r in res["cells"]:
