@@ -18,6 +18,7 @@ from .cache import ResultCache
 from .catalogue import load_catalogue
 from .config import Settings
 from .dataset import open_dataset
+from .head import HeadAsGet
 from .pool import WorkerPool
 from .routes import catalogue, downloads, health, linked_data, pages, sparql, themes
 from .state import ServiceState
@@ -67,6 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
                            allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
                            expose_headers=["X-Result-Rows", "X-Cache"], max_age=3600)
     app.add_middleware(pages.SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     for module in (health, sparql, catalogue, downloads, pages, themes, linked_data):
         app.include_router(module.router)
     app.mount("/assets", StaticFiles(directory=STATIC / "assets"), name="assets")

@@ -384,3 +384,14 @@ def test_worker_crash_is_500_and_the_worker_is_replaced(via_store, fake_store):
         fake_store.release.set()
     failed(answer["r"], 500, "exited while evaluating")
     ready(via_store)
+
+
+@pytest.mark.parametrize("path", ["/", "/health", "/sparql?query=ASK%20%7B%7D", "/queries",
+                                  "/downloads/", "/downloads/dataset.nq", "/id/force/west-mercia",
+                                  "/themes/", "/docs"])
+def test_head_answers_like_get_without_a_body(client, path):
+    """Regression: HEAD answered 405 on every GET resource."""
+    get, head = client.get(path), client.head(path)
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    assert head.headers.get("content-type") == get.headers.get("content-type")
