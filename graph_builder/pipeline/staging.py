@@ -19,7 +19,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph_builder.errors import HmicKgError
+from graph_builder.extract.source import MAX_BYTES
 from graph_builder.pipeline.store_loader import StoreLoader
+
+# The longest N-Triples line a dump can hold: a report's text as one literal, every character
+# escaped at worst to two.
+MAX_LINE = 2 * MAX_BYTES + 4096
 
 
 def start_sort(inputs: list[Path], output: Path, merge: bool = False) -> subprocess.Popen:
@@ -50,18 +55,32 @@ def dump_graphs(store: ox.Store, graphs: Iterable[ox.NamedNode], fh) -> None:
 
 class _InGraph:
     """A binary file that appends `graph` to each N-Triples line written through it, making
-    N-Quads (a line ends with " .\\n" and nowhere else: N-Triples escapes newlines in literals)."""
+    N-Quads (a line ends with " .\\n" and nowhere else: N-Triples escapes newlines in literals).
+    A line may be far longer than a write (a report's whole text is one literal): its pieces are
+    kept as a list and joined once, not copied again at every write."""
 
     def __init__(self, fh, graph: ox.NamedNode):
-        self.fh, self.end, self.tail = fh, f" {graph} .\n".encode(), b""
+        self.fh, self.end = fh, f" {graph} .\n".encode()
+        self._tail: list[bytes] = []
+        self._tail_size = 0
+
+    @property
+    def tail(self) -> bytes:
+        return b"".join(self._tail)
 
     def write(self, chunk) -> int:
-        data = self.tail + bytes(chunk)
-        cut = data.rfind(b"\n") + 1
-        self.fh.write(data[:cut].replace(b" .\n", self.end))
-        self.tail = data[cut:]
-        if len(self.tail) > 1 << 24:  # no line is that long: this is not N-Triples
-            raise ValueError("N-Triples dump without line ends")
+        chunk = bytes(chunk)
+        cut = chunk.rfind(b"\n") + 1
+        if cut == 0:
+            self._tail.append(chunk)
+            self._tail_size += len(chunk)
+            if self._tail_size > MAX_LINE:  # no line is that long: this is not N-Triples
+                raise ValueError("N-Triples dump without line ends")
+            return len(chunk)
+        self._tail.append(chunk[:cut])
+        self.fh.write(b"".join(self._tail).replace(b" .\n", self.end))
+        self._tail = [chunk[cut:]] if cut < len(chunk) else []
+        self._tail_size = len(chunk) - cut
         return len(chunk)
 
     def flush(self) -> None:
