@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -12,6 +13,9 @@ from graph_builder import __version__
 from graph_builder.errors import HmicKgError, InternalError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# File-system refusals that name the user's path or disk, not a bug.
+ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                      errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EEXIST}
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
@@ -86,6 +90,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from graph_builder.validate.files import validate_files
+    if args.report and not Path(args.report).absolute().parent.is_dir():
+        raise HmicKgError(f"--report {args.report}: the directory {Path(args.report).absolute().parent} "
+                          "does not exist")
     result = validate_files([Path(f) for f in args.files], base=args.base)
     if args.report:
         result.report.serialize(args.report, format="turtle")
@@ -181,13 +188,24 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE if not getattr(exc, "exit_code", None) else exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        if exc.errno not in ENVIRONMENT_ERRNOS:
+            return _internal()
+        # The machine refused a file the user chose or a disk the user filled: theirs to fix.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"hmic-kg: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
     except InternalError as exc:
         print(f"hmic-kg: internal error: {exc}\n{exc.details}".rstrip(), file=sys.stderr)
         return EXIT_INTERNAL
     except Exception:  # noqa: BLE001 - a bug: said as one, with where it happened, never as exit 1
-        print(f"hmic-kg: internal error (a bug; please report it with this trace):\n"
-              f"{traceback.format_exc()}".rstrip(), file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal()
+
+
+def _internal() -> int:
+    print(f"hmic-kg: internal error (a bug; please report it with this trace):\n"
+          f"{traceback.format_exc()}".rstrip(), file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -60,6 +60,8 @@ def read_manifest(corpus: Path) -> Manifest:
         raise HmicKgError(f"{path}: not UTF-8 text ({exc.reason})") from None
     except json.JSONDecodeError as exc:
         raise HmicKgError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise HmicKgError(f"{path}: nested too deeply to be a manifest") from None
     if not isinstance(data, dict) or not isinstance(data.get("reports", []), list):
         raise HmicKgError(f"{path}: expected an object with a \"reports\" list")
     synthetic, files = set(), {}

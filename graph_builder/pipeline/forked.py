@@ -6,6 +6,7 @@ in timeline.py (the fork rules); this module only starts, stops and reports.
 """
 from __future__ import annotations
 
+import errno
 import multiprocessing as mp
 import os
 import signal
@@ -67,6 +68,11 @@ def _run(conn, fn, args) -> None:
         conn.send(("ok", fn(*args), ""))
     except HmicKgError as exc:
         conn.send(("user", str(exc), ""))
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):  # the disk, not a bug
+            conn.send(("user", f"{exc.filename or 'a file'}: {exc.strerror}", ""))
+        else:
+            conn.send(("internal", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
     except BaseException as exc:  # noqa: BLE001 -- reported to the parent, which raises it
         conn.send(("internal", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
     finally:

@@ -51,11 +51,16 @@ async def download(path: str, request: Request) -> Response:
     if not path or "\x00" in path or path.startswith("/") or "\\" in path:
         raise missing
     parts = path.split("/")
-    if any(p in ("", ".", "..") or p.startswith(".") for p in parts):
+    # No export has a name over 255 bytes (the file system's own limit, where resolve() failed).
+    if any(p in ("", ".", "..") or p.startswith(".") or len(p.encode()) > 255 for p in parts):
         raise missing
-    target = (root / path).resolve()
-    # resolve() follows symlinks too, so a link pointing out of the exports is refused here.
-    if not target.is_relative_to(root) or not target.is_file():
+    try:
+        target = (root / path).resolve()
+        # resolve() follows symlinks too, so a link pointing out of the exports is refused here.
+        found = target.is_relative_to(root) and target.is_file()
+    except OSError:
+        found = False
+    if not found:
         raise missing
     return FileResponse(target, media_type=_MEDIA.get(target.suffix, "application/octet-stream"),
                         filename=target.name, content_disposition_type="inline")

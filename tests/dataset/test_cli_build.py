@@ -195,3 +195,36 @@ def test_out_under_a_file_is_one_line_exit_2(tmp_path):
     done = run("build", str(CORPUS), "--out", str(blocker / "out"))
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert str(blocker) in done.stderr
+
+
+def test_a_manifest_nested_100000_deep_is_one_line(corpus_copy, tmp_path):
+    (corpus_copy / "manifest.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    done = run("build", str(corpus_copy), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and "nested too deeply" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_validate_report_into_a_missing_directory_is_refused_before_validating(built, tmp_path):
+    done = run("validate", str(built / "exports" / "dataset.nq"), "--report", str(tmp_path / "no" / "r.ttl"))
+    assert done.returncode == 2 and "does not exist" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_over_long_out_name_is_one_line_exit_2(tmp_path):
+    done = run("build", str(CORPUS), "--out", str(tmp_path / ("x" * 300)))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "too long" in done.stderr.lower()
+
+
+def test_a_full_disk_while_staging_is_one_line_exit_2_and_keeps_the_previous_output(previous, monkeypatch, capsys):
+    import errno
+
+    import graph_builder.pipeline.staging as staging
+    from graph_builder import cli
+    before = snapshot(previous)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(previous.parent / "part-0.nq"))
+    monkeypatch.setattr(staging.Staging, "add", full)
+    assert cli.main(["build", str(CORPUS), "--out", str(previous), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "Traceback" not in err
+    assert snapshot(previous) == before

@@ -395,3 +395,9 @@ def test_head_answers_like_get_without_a_body(client, path):
     assert head.status_code == get.status_code == 200
     assert head.content == b""
     assert head.headers.get("content-type") == get.headers.get("content-type")
+
+
+def test_a_download_name_over_255_bytes_is_404_not_500(client):
+    """Regression: the file system's name limit made resolve() fail with a 500."""
+    r = client.get("/downloads/" + "a" * 300 + ".nq")
+    assert r.status_code == 404 and "Traceback" not in r.text
