@@ -48,7 +48,9 @@ def test_an_invalid_dataset_is_refused_and_the_previous_output_is_untouched(prev
     assert "shapes:GradeCount" in r.stderr and "unchanged" in r.stderr
     assert "Traceback" not in r.stderr
     assert snapshot(previous) == before
-    assert sorted(p.name for p in previous.parent.iterdir()) == ["corpus", "out"]  # no half-built leftovers
+    # No half-built leftovers: beside the output only its lock and an empty versions folder.
+    assert sorted(p.name for p in previous.parent.iterdir()) == [".out.lock", ".out.versions", "corpus", "out"]
+    assert list((previous.parent / ".out.versions").iterdir()) == []
 
 
 def test_an_unreadable_report_is_refused_naming_file_and_line(previous, corpus_copy):
