@@ -93,7 +93,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if args.report and not Path(args.report).absolute().parent.is_dir():
         raise HmicKgError(f"--report {args.report}: the directory {Path(args.report).absolute().parent} "
                           "does not exist")
-    result = validate_files([Path(f) for f in args.files], base=args.base)
+    _limit_memory(args.memory_limit)
+    try:
+        result = validate_files([Path(f) for f in args.files], base=args.base)
+    except MemoryError:
+        raise HmicKgError(f"the input needs more memory than --memory-limit {args.memory_limit:g} GB") from None
     if args.report:
         result.report.serialize(args.report, format="turtle")
     _print_problems(result)
@@ -102,6 +106,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     print(f"conforms ({len(result.problems)} warning(s))")
     return EXIT_OK
+
+
+def _limit_memory(gigabytes: float) -> None:
+    """The data segment (heap) of this process, bounded: `validate` reads files from anyone, and
+    a parser bomb the checks do not know should fail here, not take the machine."""
+    import resource
+    if not 0 < gigabytes < float("inf"):
+        raise HmicKgError(f"--memory-limit must be a positive number of GB (got {gigabytes})")
+    limit = int(gigabytes * 2**30)
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
@@ -157,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     vp.add_argument("files", nargs="+", help="Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML files")
     vp.add_argument("--base", default=DEFAULT_BASE, help="base IRI the files use")
     vp.add_argument("--report", help="also write the SHACL validation report (Turtle) to this file")
+    vp.add_argument("--memory-limit", type=float, default=4.0, metavar="GB",
+                    help="refuse input that would take more memory than this (default 4)")
     vp.set_defaults(run=_cmd_validate)
     pp = sub.add_parser("publish", help="push a built dataset to a store through the SPARQL 1.1 Graph Store Protocol")
     pp.add_argument("--to", required=True, metavar="URL",

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from graph_builder.errors import HmicKgError, ReportError
 from graph_builder.iris import DEFAULT_BASE, Minter, check_base
 from graph_builder.reason import add_context
+from graph_builder.validate import safe_input
 from graph_builder.validate.validation import Validation, validate_store_contents
 
 FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
@@ -28,6 +29,7 @@ def load_file(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
         data = path.read_bytes()
     except OSError as exc:
         raise ReportError(str(path), f"cannot be read: {exc.strerror or exc}") from None
+    safe_input.check(path, data, fmt)
     try:
         quads = list(ox.parse(data, format=fmt, base_iri=path.absolute().as_uri()))
     except SyntaxError as exc:
