@@ -108,6 +108,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _half_the_memory() -> float:
+    try:
+        return round(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**31, 1)
+    except (ValueError, OSError):
+        return 4.0
+
+
 def _limit_memory(gigabytes: float) -> None:
     """The data segment (heap) of this process, bounded: `validate` reads files from anyone, and
     a parser bomb the checks do not know should fail here, not take the machine."""
@@ -174,8 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     vp.add_argument("files", nargs="+", help="Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML files")
     vp.add_argument("--base", default=DEFAULT_BASE, help="base IRI the files use")
     vp.add_argument("--report", help="also write the SHACL validation report (Turtle) to this file")
-    vp.add_argument("--memory-limit", type=float, default=4.0, metavar="GB",
-                    help="refuse input that would take more memory than this (default 4)")
+    vp.add_argument("--memory-limit", type=float, default=_half_the_memory(), metavar="GB",
+                    help="refuse input that would take more memory than this "
+                         "(default: half of this machine's memory)")
     vp.set_defaults(run=_cmd_validate)
     pp = sub.add_parser("publish", help="push a built dataset to a store through the SPARQL 1.1 Graph Store Protocol")
     pp.add_argument("--to", required=True, metavar="URL",
