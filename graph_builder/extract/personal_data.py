@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from graph_builder.reference.forces import find_force
 
 from .markup import is_marked_heading, is_noise, strip_markup
+from .personal_names import NOT_BEFORE_WORD, contact_name, ranked_names, same_names_elsewhere
 from .vocabulary import heading_kind, is_field_label
 
 # Not a word character and not a letter any report prints: a tokenizer drops it, a regex for
 # names, numbers or sentence starts never matches it, and a reader sees at once what was removed.
 MASK = "\u2588"
 
-_UP, _LO = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 _SP = r"[ \u00a0]"
 
 # --- phone numbers ---------------------------------------------------------------------------
@@ -33,13 +33,11 @@ _SP = r"[ \u00a0]"
 # Digits are counted afterwards (10 or 11 nationally), so a statistic, a year or an ISBN piece
 # that merely starts with 0 is not a number.
 _GROUPS = r"(?:[ \u00a0-]?\d{2,8}){1,4}"
-# (The look-ahead names the first characters: it lets the engine skip to them.)
 _PHONE = re.compile(
-    rf"(?=[+(0])(?:(?P<intl>\+{_SP}?44{_SP}?(?:\({_SP}?0{_SP}?\){_SP}?)?\d{{2,5}}{_GROUPS})"
+    rf"(?:(?P<intl>\+{_SP}?44{_SP}?(?:\({_SP}?0{_SP}?\){_SP}?)?\d{{2,5}}{_GROUPS})"
     rf"|(?P<nat>(?:\({_SP}?0\d{{2,4}}{_SP}?\)|0\d{{2,4}}){_GROUPS}))")
 _EXT_AFTER = re.compile(rf"{_SP}*,?{_SP}*(?:ext(?:ension|n)?\.?|x){_SP}*:?{_SP}*(\d{{2,6}}(?:{_SP}\d{{2,6}})?)(?!\d)",
                         re.IGNORECASE)
-# Spelt case by case, not IGNORECASE: literal alternatives let the engine skip ahead.
 _EXT_ALONE = re.compile(rf"(?:ext|Ext|EXT)[nN]?\.?{_SP}*:?{_SP}*(\d{{3,6}})(?!\d|[.,/]\d)")
 _DIGITS = re.compile(r"\d+")
 
@@ -47,82 +45,12 @@ _DIGITS = re.compile(r"\d+")
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-'")
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
 
-# --- names -----------------------------------------------------------------------------------
-# A name word: "Taylor", "McCausland", "O'Connor", "Scott-Lee", "Zoë"; an initial: "J", "J.".
-_PIECE = rf"[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?"
-_WORD = rf"(?:[{_UP}]['’])?{_PIECE}(?:[-'’]{_PIECE})*"
-_ITEM = rf"(?:{_WORD}|[{_UP}]\.?)(?![\w'’-])"
-_NAME = rf"{_ITEM}(?:{_SP}{_ITEM}){{0,3}}"
-_COLLAR = rf"(?:\d{{1,6}}{_SP}+)?"
-
-# Ranks below chief officer and civil titles: a name after one of these is masked wherever it is.
-_OFFICER = [
-    "Detective Chief Superintendent", "Detective Superintendent", "Chief Superintendent", "Superintendent",
-    "Detective Chief Inspector", "Detective Inspector", "Chief Inspector", "Inspector",
-    "Detective Sergeant", "Police Sergeant", "Sergeant", "Detective Constable", "Police Constable",
-    "Special Constable", "Police Community Support Officer", "Det Supt", "Ch Supt", "Supt", "Det Insp",
-    "Ch Insp", "Insp", "Det Sgt", "Sgt", "Mrs", "Mr", "Ms", "Miss", "Mx", "Dr",
-]
-# Abbreviations that are also other things (a PC is a computer; DS, DI, DC are initials of many
-# things): the name needs two words or a collar number before it counts.
-_AMBIGUOUS = ["PCSO", "DCS", "DCI", "DI", "DS", "DC", "PC", "PS"]
-# Chief officers and public office holders are named in the public narrative and kept (the rule
-# in docs/personal-data.md); inside a contact block every name is masked, theirs too.
-_CHIEF = [
-    "Deputy Chief Constable", "Assistant Chief Constable", "Chief Constable", "Assistant Chief Officer",
-    "Chief Officer", "Deputy Assistant Commissioner", "Assistant Commissioner", "Deputy Commissioner",
-    "Commissioner", "Commander", "Director", "Councillor", "Cllr", "Professor", "Prof", "Reverend", "Rev",
-    "Sir", "Dame", "Lord", "Lady", "ACC", "DCC", "ACO",
-]
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", f"{_SP}+") for w in sorted(words, key=len, reverse=True))
-
-
-def _rank_pattern(words: list[str]) -> re.Pattern[str]:
-    return re.compile(rf"(?P<rank>{_alternation(words)})\.?{_SP}+(?P<rest>{_COLLAR}{_NAME})")
-
-
-_RANKED = _rank_pattern(_OFFICER + _AMBIGUOUS)
-_RANKED_ANY = re.compile(rf"^(?P<rank>{_alternation(_OFFICER + _AMBIGUOUS + _CHIEF)})\.?{_SP}+"
-                         rf"(?P<rest>{_COLLAR}{_NAME})")
-_NAME_ONLY = re.compile(rf"^{_NAME}$")
-# HM Inspectors are report authors in their institutional role, not officers of the force.
-_HM_BEFORE = re.compile(r"(?:\bHM|\bHMI|Majesty['’]s)\s+$")
-
-# Capitalised words that follow a rank or title but are not names: roles, units, programmes,
-# calendar words, and the words a sentence or a heading starts with.
-_STOP_WORDS = """
-A An And Or Of In On At For To With By From As Is Was Are Be Who Which That This These Those It He
-She They We If When Where While Also But Not No All Any Each Every Other Some Such Our Their His Her
-Chief Deputy Assistant Acting Temporary Detective Police Policing Constable Constables Sergeant
-Sergeants Inspector Inspectors Superintendent Superintendents Officer Officers Staff Commander General
-Rank Ranks Grade Grades Level Levels Role Roles Post Posts Manager Managers Management Lead Leads Head
-Heads Team Teams Unit Units Group Groups Board Boards Department Departments Bureau Office Offices Centre
-Center Service Services Force Forces Constabulary Authority Council Project Programme Program Scheme
-Strategy Policy Plan Review Reviews Training Development Course Courses Network Networks Support System
-Systems Software Hardware Equipment Terminal Terminals Workstation Workstations World Magazine Based
-User Users Access Operations Operation Investigation Investigations Response Patrol Patrols Safety
-Security Community Communities Neighbourhood Local National Regional County City Crime Intelligence
-Standards Professional Performance Headquarters Division Divisions Command Commands Branch Section
-Station Stations Custody Duty Duties Shift Shifts Desk Public Protection Child Domestic Abuse Victim
-Victims Family Youth Partnership Partnerships Academy College School University Institute Association
-Federation Foundation Trust Home Secretary Government Ministry England Wales Britain British Central
-Report Reports Assessment Inspection Inspections Award Awards Trophy Medal Prize Day Week Month Year
-January February March April May June July August September October November December Monday Tuesday
-Wednesday Thursday Friday Saturday Sunday Sir Dame Lord Lady Professor Councillor Reverend
-"""
-_STOP = frozenset(_STOP_WORDS.split())
-_ROLE_PIECE = re.compile(r"co-?ordinator|advis[oe]r|analyst|secretariat|administrat", re.IGNORECASE)
-
 # --- contact blocks --------------------------------------------------------------------------
 _CLOSE = r"(?:\*\*|__|</b>|</strong>)?"
 _LABEL_WORDS = r"(?:force[ \t]+)?contacts?(?:[ \t]+(?:details|name|officer|point))?"
 _LABEL_INLINE = re.compile(rf"(?:^|(?<=[\s*>])){_LABEL_WORDS}[ \t]*{_CLOSE}[ \t]*:", re.IGNORECASE)
 _LABEL_ALONE = re.compile(rf"[ \t]*(?:[#*_>]+[ \t]*|<(?:b|strong|p|h[1-6])>[ \t]*)*{_LABEL_WORDS}[ \t]*{_CLOSE}[ \t]*"
                           rf"(?:</(?:p|h[1-6])>)?[ \t]*", re.IGNORECASE)
-_CONTACT_WORD = re.compile("contact|Contact|CONTACT")
 _CONTACT_LINE = re.compile(r"^\W*(?:tel|telephone|phone|mobile|mob|fax|dd|direct dial|e-?mail|ext|extn)\b",
                            re.IGNORECASE)
 # Where a contact line splits into a name, a role, a unit: dashes, brackets, commas, slashes,
@@ -134,20 +62,19 @@ _BLOCK_LINES = 8
 
 # What may not come just before a match: the pattern would start inside a word or a number.
 _NOT_BEFORE_NUMBER = re.compile(r"[\w.,/+\-\u2588]")
-_NOT_BEFORE_WORD = re.compile(r"[\w'’-]")
 
 
-def _scan(pattern: re.Pattern[str], text: str, not_before: re.Pattern[str]):
-    """pattern's matches that do not start inside a word. A look-behind opening the pattern would
-    be tried at every position of the text and keep the regex engine from skipping ahead to the
-    pattern's first letters: checked here, once per candidate, the scans are several times faster."""
-    pos = 0
-    while (m := pattern.search(text, pos)) is not None:
-        if m.start() and not_before.match(text, m.start() - 1):
-            pos = m.start() + 1
-            continue
-        yield m
-        pos = max(m.end(), m.start() + 1)
+# Every report is scanned whole by each rule, so the scans start from the cheapest candidates:
+# str.find for a fixed string (a fast search in C, unlike a regex whose first character is a set
+# or a look-behind, tried at every position), then the pattern is matched there.
+def _find_all(text: str, *needles: str) -> list[int]:
+    found = []
+    for needle in needles:
+        i = text.find(needle)
+        while i >= 0:
+            found.append(i)
+            i = text.find(needle, i + 1)
+    return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -177,22 +104,31 @@ def mask_personal_data(text: str) -> str:
 def personal_data_spans(text: str) -> list[Span]:
     """Every span mask_personal_data masks, sorted (spans of different kinds may overlap)."""
     contacts = _phones(text) + _emails(text)
-    names = _ranked_names(text) + _contact_block_names(text, contacts)
-    names += _same_names_elsewhere(text, names)
-    return sorted(set(contacts + names), key=lambda s: (s.start, s.end))
+    names = ranked_names(text) + [(s.start, s.end) for s in _contact_block_names(text, contacts)]
+    names += same_names_elsewhere(text, names)
+    spans = contacts + [Span(a, b, "name") for a, b in names]
+    return sorted(set(spans), key=lambda s: (s.start, s.end))
 
 
 def _phones(text: str) -> list[Span]:
-    spans = []
-    for m in _scan(_PHONE, text, _NOT_BEFORE_NUMBER):
-        end = _phone_end(m)
+    spans, done = [], 0
+    for i in _find_all(text, "0", "+", "("):
+        if i < done or (i and _NOT_BEFORE_NUMBER.match(text, i - 1)):
+            continue
+        m = _PHONE.match(text, i)
+        end = _phone_end(m) if m else None
         if end is None or text[end:end + 1].isdigit() or re.match(r"[.,]\d|%", text[end:end + 2]):
             continue
-        spans.append(Span(m.start(), end, "phone"))
+        spans.append(Span(i, end, "phone"))
+        done = end
         ext = _EXT_AFTER.match(text, end)
         if ext:
             spans.append(Span(ext.start(1), ext.end(1), "phone"))
-    for m in _scan(_EXT_ALONE, text, _NOT_BEFORE_WORD):
+            done = ext.end()
+    for i in _find_all(text, "xt", "XT"):
+        m = _EXT_ALONE.match(text, i - 1) if i else None
+        if m is None or (i > 1 and NOT_BEFORE_WORD.match(text, i - 2)):
+            continue
         if not any(s.start <= m.start(1) < s.end for s in spans):
             spans.append(Span(m.start(1), m.end(1), "phone"))
     return spans
@@ -237,40 +173,6 @@ def _emails(text: str) -> list[Span]:
     return spans
 
 
-def _name_end(rest: str) -> int | None:
-    """Where the name at the start of rest ends: its collar number and its words up to the first
-    word that is not a name (a role, a unit, a sentence word); None if no name word remains."""
-    collar = re.match(rf"\d{{1,6}}{_SP}+", rest)
-    off = collar.end() if collar else 0
-    end = None
-    for w in re.finditer(r"[^ \u00a0]+", rest[off:]):
-        token = w.group().rstrip(".")
-        if len(token) == 1:
-            continue   # an initial ("A" too, not the article): it counts only before a surname
-        if token in _STOP or _ROLE_PIECE.search(token):
-            break
-        end = off + w.end()
-    return end
-
-
-def _ranked_names(text: str) -> list[Span]:
-    """Names after a rank below chief officer or a civil title, anywhere in the text."""
-    spans = []
-    for m in _scan(_RANKED, text, _NOT_BEFORE_WORD):
-        rank, rest = m.group("rank"), m.group("rest")
-        if rank.endswith("Inspector") and _HM_BEFORE.search(text, max(0, m.start() - 20), m.start()):
-            continue
-        end = _name_end(rest)
-        if end is None or (rank in _AMBIGUOUS and not _two_words_or_collar(rest[:end])):
-            continue
-        spans.append(Span(m.start("rest"), m.start("rest") + end, "name"))
-    return spans
-
-
-def _two_words_or_collar(name: str) -> bool:
-    return bool(re.match(r"\d", name)) or len(name.split()) >= 2
-
-
 def _contact_block_names(text: str, contacts: list[Span]) -> list[Span]:
     """Names in contact blocks, where every name goes whatever its rank: a contact block gives a
     person to call, not the public record of who leads the force."""
@@ -288,8 +190,10 @@ def _contact_labels(text: str) -> list[int]:
     """Where the value of each contact label starts: "FORCE CONTACT:", "Contact details:", or the
     label alone on its line (the value below it)."""
     starts, done = [], set()
-    for word in _CONTACT_WORD.finditer(text):
-        a = text.rfind("\n", 0, word.start()) + 1
+    for i in _find_all(text, "ontact", "ONTACT"):
+        if not i or text[i - 1] not in "cC":
+            continue
+        a = text.rfind("\n", 0, i) + 1
         if a in done:
             continue
         done.add(a)
@@ -357,32 +261,11 @@ def _line_names(text: str, a: int, b: int, contacts: list[Span], has_contact: bo
 
 
 def _part_name(text: str, a: int, b: int, has_contact: bool) -> list[Span]:
-    """The name in one part of a contact line, [a, b)."""
+    """The name in one part of a contact line, [a, b) (a force's name standing alone is not one)."""
     part = text[a:b]
-    lead = len(part) - len(part.lstrip(_PART_EDGE))
     core = part.strip(_PART_EDGE)
-    if not core:
+    at = a + len(part) - len(part.lstrip(_PART_EDGE))
+    found = contact_name(core, has_contact)
+    if found is None or (found[0] == 0 and find_force(core)):
         return []
-    at = a + lead
-    m = _RANKED_ANY.match(core)
-    if m:
-        end = _name_end(m.group("rest"))
-        return [Span(at + m.start("rest"), at + m.start("rest") + end, "name")] if end is not None else []
-    # Without a rank, a part is a name only if it is nothing else: two name words or more, none of
-    # them a role or unit word, not a force, in a block that gives a number or an address.
-    if not has_contact or not _NAME_ONLY.match(core) or len(core.split()) < 2 or find_force(core):
-        return []
-    return [Span(at, at + len(core), "name")] if _name_end(core) == len(core) else []
-
-
-def _same_names_elsewhere(text: str, names: list[Span]) -> list[Span]:
-    """A name masked once is masked wherever else the text prints it: the same person, without the
-    rank or the phone number that gave them away the first time. Only names of two words or more,
-    so that a surname alone does not mask a namesake."""
-    found = {re.sub(r"^\d+\s+", "", text[s.start:s.end]) for s in names}
-    full = sorted((n for n in found if len(n.split()) >= 2), key=len, reverse=True)
-    if not full:
-        return []
-    alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in full)
-    pat = re.compile(rf"(?:{alternatives})(?![\w'’-])")
-    return [Span(m.start(), m.end(), "name") for m in _scan(pat, text, _NOT_BEFORE_WORD)]
+    return [Span(at + found[0], at + found[1], "name")]
