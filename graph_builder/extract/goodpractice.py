@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 
 from .items import location
+from .personal_data import MASK
 from .units import Unit
 from .vocabulary import field
 
 _PHONE = re.compile(r"(?:\b(?:tel|telephone|phone|mobile|mob|dd|fax|ext)\b\.?\s*:?\s*)?\(?\+?\d[\d\s()-]{6,}\d(?:\s*ext\.?\s*[\d\s]+)?", re.IGNORECASE)
 _EMAIL = re.compile(r"\b(?:e-?mail\s*:?\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_MASKED = re.compile(f"{MASK}+")
 _LABELS = re.compile(r"\b(?:tel|telephone|phone|mobile|mob|dd|fax|email|e-mail|ext)\b\.?\s*:?", re.IGNORECASE)
 _RANKS = [
     "Assistant Chief Constable", "Deputy Chief Constable", "Chief Constable", "Assistant Chief Officer",
@@ -30,7 +32,10 @@ _NAME = re.compile(r"^(?:\d+\s+)?(?:[A-Z][A-Za-z'’.-]*\s*){1,4}")
 
 def contact_role(text: str) -> str | None:
     """The role of a force contact, without phone numbers, e-mail addresses or personal names."""
-    s = _EMAIL.sub(" ", text)
+    # The source text reaches here with names and numbers masked: a masked run is dropped like
+    # the number or name it stands for, leaving the rank and the role.
+    s = _MASKED.sub("", text) if MASK in text else text
+    s = _EMAIL.sub(" ", s)
     s = _PHONE.sub(" ", s)
     s = _LABELS.sub(" ", s)
     roles = []

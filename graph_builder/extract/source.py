@@ -10,6 +10,8 @@ from pathlib import Path
 
 from graph_builder.errors import ReportError
 
+from .personal_data import mask_personal_data
+
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
@@ -68,7 +70,11 @@ def decode_source(path: str, data: bytes) -> Source:
     if controls:
         raise ReportError(path, "contains control characters: not a report text",
                           text.count("\n", 0, controls.start()) + 1)
-    # The hash pins the text the offsets count into, so it is taken after the BOM is dropped.
+    # Here, before any stage reads the text, so that the model, the graph, texts/ and every export
+    # only ever hold the masked text (docs/personal-data.md). Same length: no offset moves.
+    text = mask_personal_data(text)
+    # The hash pins the text the offsets count into, the stored one: taken after the BOM is
+    # dropped and the personal data masked.
     return Source(path=path, text=text, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from graph_builder.extract import parse_file
+from graph_builder.extract import parse_source
 from graph_builder.extract.goodpractice import strip_contact_details
 from graph_builder.extract.markup import is_noise, strip_markup
 from graph_builder.extract.peel import _PROSE
+from graph_builder.extract.source import read_source
 from graph_builder.extract.vocabulary import ends_sentence, heading_kind, is_field_label
 from graph_builder.paths import project_dir
 
@@ -94,8 +95,10 @@ def harvest(corpus: Path | None = None) -> Pools:
     pools = Pools()
     files = sorted(p for p in corpus.glob("*.txt"))
     for path in files:
-        model = parse_file(path)
-        text = path.read_text(encoding="utf-8")
+        # The masked text the model's offsets count into, never the file's: a synthetic corpus
+        # must not carry the real reports' personal data either.
+        src = read_source(path)
+        model, text = parse_source(src), src.text
         fam, fid = model["report"]["family"], model["force"]["id"]
         pools.source_year[fid] = model["report"]["year"]
         if fam == "peel":

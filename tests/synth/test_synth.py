@@ -183,3 +183,20 @@ def test_cli_writes_and_rewrites_its_own_output(tmp_path):
     assert len(_reports(out)) == 2 and len([p for p in out.iterdir() if p.suffix in (".txt", ".md", ".html")]) == 2
     bad = subprocess.run(cmd[:5] + ["900"] + cmd[6:], check=False, capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and "hmic-kg: error: --reports 900 is more than" in bad.stderr
+
+
+def test_no_real_personal_data_reaches_a_synthetic_corpus(sample):
+    # The pools are harvested from the masked texts (docs/personal-data.md); the contacts the
+    # layouts print are invented.
+    from dataclasses import asdict
+
+    from graph_builder.synth.patterns import harvest
+    real = ["Jez Taylor", "Brian Simmons", "McCausland", "Mark Smith", "Jo Nurse", "Tozer", "Lakeman",
+            "Gibling", "Gibbling", "e.thompson", "pnn.police.uk", "614572", "612092", "614826",
+            "331985", "338819", "338881", "529846", "747062", "113 5000", "7800 2383"]
+    pools = repr(asdict(harvest()))
+    assert not [r for r in real if r in pools]
+    for p in sorted(sample.rglob("*")):
+        if p.is_file():
+            text = p.read_text(encoding="utf-8")
+            assert not [r for r in real if r in text], p.name
