@@ -48,6 +48,9 @@ QB = _Terms("http://purl.org/linked-data/cube#")
 OGL = URIRef("http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 
 PROV = _Terms("http://www.w3.org/ns/prov#")
+SH = _Terms("http://www.w3.org/ns/shacl#")
+
+
 class Minter:
     """Mints every URI of docs/contracts.md from plain values."""
 

@@ -1,1 +1,3 @@
-"""Stage 5, SHACL validation: shapes compiled to SPARQL and run in the store, the problem report, `hmic-kg validate`."""
+"""Stage 5, SHACL validation, all inside the store: the Core shapes compiled to SPARQL (compile,
+run, report), the SPARQL-based constraints run as written (sparql_constraints), the problem report
+a person reads (validation), `hmic-kg validate` (files)."""

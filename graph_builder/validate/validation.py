@@ -9,19 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
 
-from graph_builder.errors import HmicKgError
-from graph_builder.iris import DEFAULT_BASE, Minter
-from graph_builder.oxrdf import term_from_ox, to_ox
+from graph_builder.iris import DEFAULT_BASE, SH, Minter
+from graph_builder.oxrdf import term_from_ox
 from graph_builder.oxrdf import term_to_ox as to_ox_term
 from graph_builder.paths import project_dir
 from graph_builder.reference.graphs import load_turtle
-from graph_builder.validate.shacl_parallel import validate_core
-from graph_builder.validate.shacl_sparql import thread_pool, validate_core_in_store
+from graph_builder.validate import sparql_constraints
+from graph_builder.validate.run import thread_pool, validate_core_in_store
+from graph_builder.validate.sparql_constraints import split_shapes
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES_FILE = "shapes.ttl"
 
 
@@ -59,49 +58,28 @@ def shapes_graph(base: str = DEFAULT_BASE) -> Graph:
     return load_turtle(project_dir("shapes") / SHAPES_FILE, base)
 
 
-def validate(data: Graph, base: str = DEFAULT_BASE, sources: dict[str, str] | None = None,
-             shapes: Graph | None = None, store: ox.Store | None = None) -> Validation:
-    """Validates `data` (asserted + reference + ontology + inferred, already merged).
-
-    The whole-graph SPARQL constraints (shapes whose only target is the singleton ontology node)
-    run in Oxigraph: rdflib's SPARQL engine took 29 s for the quote check alone on the corpus.
-    Everything else runs in pySHACL. `store`, if given, must hold the same triples as `data`.
-    sources maps a report IRI to the file it was read from, to name it in problems."""
-    shapes = shapes if shapes is not None else shapes_graph(base)
-    core, global_shapes = split_shapes(shapes, base)
-    try:
-        report = validate_core(data, core)
-    except TypeError as exc:
-        raise HmicKgError(f"the shapes could not be loaded: {exc}") from None
-    if global_shapes:
-        if store is None:
-            store = ox.Store()
-            store.extend(to_ox((s_, p_, o_, None)) for s_, p_, o_ in data)
-        _run_global(store, shapes, global_shapes, report)
-    return _finish(report, data, base, sources or {}, shapes, store)
-
-
 def validate_store_contents(store: ox.Store, base: str = DEFAULT_BASE,
                             sources: dict[str, str] | None = None, threads: int = 1, nice: int = 0) -> Validation:
     """Validates everything `store` holds (context and entailments already added), all inside
-    Oxigraph: the Core shapes compiled to SPARQL (shacl_sparql; pySHACL over a copy of the
-    constrained triples took 99 s at 2.5 million quads, this 42 s, with the same results on
-    every shape's failing example), the whole-graph SPARQL shapes as they are written; `threads`
-    queries at once, in threads `nice` steps below the caller's priority."""
+    Oxigraph: the Core shapes compiled to SPARQL (compile.py, run.py; pySHACL over a copy of
+    the constrained triples took 99 s at 2.5 million quads, this 42 s, with the same results on
+    every shape's failing example), the whole-graph SPARQL shapes as they are written
+    (sparql_constraints.py); `threads` queries at once, in threads `nice` steps below the
+    caller's priority."""
     shapes = shapes_graph(base)
     core, global_shapes = split_shapes(shapes, base)
-    jobs = _global_jobs(shapes, global_shapes)
+    jobs = sparql_constraints.jobs(shapes, global_shapes)
     # The whole-graph queries run in a thread of their own beside the Core shapes' threads, so
     # the two sets do not each end with a tail of one long query on one core.
     with thread_pool(1, nice) as side:
-        found = side.submit(_evaluate_global, store, jobs)
+        found = side.submit(sparql_constraints.evaluate, store, jobs)
         report = validate_core_in_store(store, core, threads=threads, nice=nice)
-        _report_global(report, shapes, jobs, found.result())
+        sparql_constraints.add_results(report, shapes, jobs, found.result())
     return _finish(report, problem_context(store, report, base), base, sources or {}, shapes, store)
 
 
 def _finish(report: Graph, data: Graph, base: str, sources: dict[str, str], shapes: Graph,
-            store: ox.Store | None) -> Validation:
+            store: ox.Store) -> Validation:
     problems = [_problem(report, r, data, base, sources, shapes, store)
                 for r in report.subjects(RDF.type, SH.ValidationResult)]
     problems.sort(key=lambda p: (p.severity != "Violation", p.report or "", p.line or 0, p.focus, p.message))
@@ -133,81 +111,6 @@ def problem_context(store: ox.Store, report: Graph, base: str) -> Graph:
     return g
 
 
-def shape_data(store: ox.Store, shapes: Graph) -> Graph:
-    """The part of the store pySHACL's Core shapes can look at: triples whose predicate a shape
-    names (paths, targets, comparisons), rdf:type and rdfs:subClassOf (sh:class). Converting every
-    triple into rdflib cost more than the validation itself; the rest (inverse links, labels
-    nobody constrains, the dataset description) cannot change a Core result."""
-    preds = {RDF.type, URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf")}
-    for p in (SH.path, SH.targetObjectsOf, SH.targetSubjectsOf, SH.lessThan, SH.lessThanOrEquals,
-              SH.equals, SH.disjoint):
-        preds |= {o for o in shapes.objects(None, p) if isinstance(o, URIRef)}
-    g = Graph()
-    for pred in sorted(preds):
-        for q in store.quads_for_pattern(None, ox.NamedNode(str(pred)), None, None):
-            g.add((term_from_ox(q.subject), pred, term_from_ox(q.object)))
-    return g
-
-
-def split_shapes(shapes: Graph, base: str) -> tuple[Graph, list]:
-    singleton = URIRef(f"{base.rstrip('/')}/def/inspection")
-    global_shapes = [sh for sh in shapes.subjects(SH.targetNode, singleton)
-                     if (sh, SH.sparql, None) in shapes and len(list(shapes.objects(sh, SH.targetNode))) == 1]
-    core = Graph()
-    for t in shapes:
-        if t[0] not in global_shapes:
-            core.add(t)
-    return core, global_shapes
-
-
-def _run_global(store: ox.Store, shapes: Graph, global_shapes: list, report: Graph) -> None:
-    jobs = _global_jobs(shapes, global_shapes)
-    _report_global(report, shapes, jobs, _evaluate_global(store, jobs))
-
-
-def _global_jobs(shapes: Graph, global_shapes: list) -> list[tuple]:
-    """(shape, constraint, severity, focus, query) of each whole-graph SPARQL constraint."""
-    jobs = []
-    for sh in global_shapes:
-        severity = shapes.value(sh, SH.severity) or SH.Violation
-        for c in shapes.objects(sh, SH.sparql):
-            prefixes = "".join(f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
-                               for decl in shapes.objects(c, SH.prefixes) for d in shapes.objects(decl, SH.declare))
-            this = next(shapes.objects(sh, SH.targetNode))
-            jobs.append((sh, c, severity, this, prefixes + str(shapes.value(c, SH.select))))
-    return jobs
-
-
-def _evaluate_global(store: ox.Store, jobs: list[tuple]) -> list[list]:
-    """Each job's offending values, one query after another."""
-    found = []
-    for sh, _, _, this, query in jobs:
-        try:
-            solutions = store.query(query, use_default_graph_as_union=True,
-                                    substitutions={ox.Variable("this"): ox.NamedNode(str(this))})
-            found.append([sol["value"] for sol in solutions])
-        except SyntaxError as exc:
-            raise HmicKgError(f"shape {sh}: its SPARQL constraint does not parse: {exc}") from None
-    return found
-
-
-def _report_global(report: Graph, shapes: Graph, jobs: list[tuple], found: list[list]) -> None:
-    for (sh, c, severity, this, _), values in zip(jobs, found):
-        message = str(shapes.value(c, SH.message) or "")
-        for v in values:
-            value = term_from_ox(v) if v is not None else None
-            r = BNode()
-            report.add((r, RDF.type, SH.ValidationResult))
-            report.add((r, SH.focusNode, this))
-            report.add((r, SH.resultSeverity, severity))
-            report.add((r, SH.sourceShape, sh))
-            report.add((r, SH.sourceConstraint, c))
-            report.add((r, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-            if value is not None:
-                report.add((r, SH.value, value))
-            report.add((r, SH.resultMessage, Literal(message.replace("{?value}", str(value)), datatype=XSD.string)))
-
-
 def _short(t) -> str | None:
     if t is None:
         return None
@@ -230,7 +133,7 @@ def _shape_name(shapes: Graph, shape) -> str:
 
 
 def _problem(report: Graph, r, data: Graph, base: str, sources: dict[str, str], shapes: Graph,
-             store: ox.Store | None) -> Problem:
+             store: ox.Store) -> Problem:
     focus = report.value(r, SH.focusNode)
     value = report.value(r, SH.value)
     msg = report.value(r, SH.resultMessage)
@@ -244,7 +147,7 @@ def _problem(report: Graph, r, data: Graph, base: str, sources: dict[str, str], 
     subject = value if isinstance(value, URIRef) and p.focus.endswith("/def/inspection") else focus
     p.report, p.line = locate(data, subject, base, sources)
     path = report.value(r, SH.resultPath)
-    if store is not None and isinstance(path, URIRef) and value is not None:
+    if isinstance(path, URIRef) and value is not None:
         # The report graph holding the offending triple beats an arbitrary one of several reportedIn.
         graphs = {q.graph_name.value for q in store.quads_for_pattern(to_ox_term(focus), to_ox_term(path), to_ox_term(value), None)}
         prefix = f"{base.rstrip('/')}/graph/report/"
