@@ -40,7 +40,8 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         warming = None
-        pool = WorkerPool(settings.store_url or str(dataset.store_path), settings.workers)
+        pool = WorkerPool(settings.store_url or str(dataset.store_path), settings.workers,
+                          memory_limit=settings.worker_memory)
         try:
             await pool.start()
             state.pool = pool

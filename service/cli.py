@@ -25,6 +25,10 @@ class ServeCommand:
                             help=f"seconds a query may run (default {defaults.timeout:g})")
         parser.add_argument("--workers", type=int, default=defaults.workers,
                             help=f"query worker processes (default {defaults.workers})")
+        parser.add_argument("--worker-memory", type=int, metavar="MIB",
+                            default=defaults.worker_memory // 2**20,
+                            help="heap per worker process in MiB; a query past it is stopped "
+                                 f"(503); 0: no cap (default {defaults.worker_memory // 2**20})")
         parser.add_argument("--max-rows", type=int, default=defaults.max_rows,
                             help=f"most solutions or triples per response (default {defaults.max_rows})")
         parser.add_argument("--no-cache", action="store_true", help="do not cache query results")
@@ -57,6 +61,7 @@ class ServeCommand:
             from graph_builder.pipeline.build import build_dataset
             build_dataset(corpus, data)
         settings = Settings(data_dir=data, timeout=args.timeout, workers=args.workers,
+                            worker_memory=args.worker_memory * 2**20 or None,
                             max_rows=args.max_rows, cache=not args.no_cache, warm=not args.no_warm,
                             cors=not args.no_cors, store_url=args.store)
         try:
@@ -73,6 +78,9 @@ class ServeCommand:
 # cap, so 100,000 workers exhausted the machine in seconds.
 MAX_WORKERS = 64
 MAX_TIMEOUT = 3600.0
+# Below this a worker cannot even open the store; above it the cap means nothing.
+MIN_WORKER_MIB = 256
+MAX_WORKER_MIB = 1 << 20
 
 
 def _bad_limit(args: argparse.Namespace) -> str | None:
@@ -80,6 +88,9 @@ def _bad_limit(args: argparse.Namespace) -> str | None:
         return f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g} (got {args.timeout})"
     if not 1 <= args.workers <= MAX_WORKERS:
         return f"--workers must be from 1 to {MAX_WORKERS} (got {args.workers})"
+    if args.worker_memory != 0 and not MIN_WORKER_MIB <= args.worker_memory <= MAX_WORKER_MIB:
+        return (f"--worker-memory must be 0 (no cap) or from {MIN_WORKER_MIB} to {MAX_WORKER_MIB} "
+                f"MiB (got {args.worker_memory})")
     if args.max_rows < 1:
         return f"--max-rows must be positive (got {args.max_rows})"
     if not 0 <= args.port <= 65535:

@@ -20,6 +20,8 @@ class Settings:
     max_rows: int = 100_000  # solutions or triples in one response
     max_response_bytes: int = 64 * 1024 * 1024
     workers: int = field(default_factory=_default_workers)
+    # Heap per worker process (RLIMIT_DATA); the store's file maps are not counted. None: no cap.
+    worker_memory: int | None = 1536 * 1024 * 1024
     queue_timeout: float | None = None  # waiting for a free worker; None: same as timeout
     cache: bool = True
     cache_entries: int = 512

@@ -38,6 +38,7 @@ STATUS = {
     "internal": 500,           # a bug in the service
     "store": 502,              # serve --store: the store failed or cannot be reached
     "timeout": 503,            # over the time limit; the worker was killed
+    "memory": 503,             # over the worker's memory cap; the worker is replaced
     "store-timeout": 503,      # the store refused the query as too long, as our timeout would
     "busy": 503,               # no worker free within the wait (Retry-After)
     "unavailable": 503,        # the worker pool is not running

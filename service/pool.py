@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import signal
 import time
 
 from . import worker as worker_module
@@ -26,17 +27,22 @@ class PoolBusy(PoolError):
 
 
 class WorkerFailed(PoolError):
-    """The worker answered with an error: kind is syntax, limit, evaluation or crash."""
+    """The worker answered with an error: kind is syntax, limit, evaluation, memory or crash."""
 
     def __init__(self, kind: str, message: str):
         super().__init__(message)
         self.kind = kind
 
 
+# How a worker dies when its memory cap is hit outside Python: Rust's allocator aborts (SIGABRT);
+# the kernel's OOM killer sends SIGKILL (the pool's own kill for a timeout never reaches here).
+_OUT_OF_MEMORY = {-signal.SIGABRT, -signal.SIGKILL}
+
+
 class _Worker:
-    def __init__(self, ctx, store_path: str):
+    def __init__(self, ctx, store_path: str, memory_limit: int | None):
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=worker_module.main, args=(child, store_path),
+        self.proc = ctx.Process(target=worker_module.main, args=(child, store_path, memory_limit),
                                 name="hmic-kg-query-worker", daemon=True)
         self.proc.start()
         child.close()
@@ -62,23 +68,26 @@ async def _readable(conn, timeout: float | None) -> bool:
 
 
 class WorkerPool:
-    def __init__(self, store_path: str, size: int, start_timeout: float = 60.0):
+    def __init__(self, store_path: str, size: int, start_timeout: float = 60.0,
+                 memory_limit: int | None = None):
         self.store_path = store_path
         self.size = size
         self.start_timeout = start_timeout
+        self.memory_limit = memory_limit  # bytes of heap per worker (RLIMIT_DATA), None: no cap
         self._ctx = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task] = set()
         self._closed = False
         self.killed = 0  # workers killed for overrunning: reported by /health
+        self.out_of_memory = 0  # workers that ran out of memory: reported by /health
         self.sandbox: list[str] = []
 
     async def start(self) -> None:
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
 
     async def _spawn(self) -> None:
-        w = await asyncio.to_thread(_Worker, self._ctx, self.store_path)
+        w = await asyncio.to_thread(_Worker, self._ctx, self.store_path, self.memory_limit)
         self._all.add(w)
         if not await _readable(w.conn, self.start_timeout):
             await self._discard(w)
@@ -130,9 +139,9 @@ class WorkerPool:
             try:
                 reply = w.conn.recv()
             except (EOFError, OSError):
-                raise WorkerFailed("crash", "the query worker exited while evaluating the query") \
-                    from None
-            healthy = True
+                raise await self._death(w) from None
+            # A worker that ran out of memory may have left its heap in pieces: not reused.
+            healthy = reply[0] == "ok" or reply[1] != "memory"
         finally:
             # Anything but a complete reply (timeout, crash, cancelled request) leaves the worker in
             # an unknown state: it is replaced rather than reused.
@@ -142,7 +151,23 @@ class WorkerPool:
                 self._replace(w)
         if reply[0] == "ok":
             return reply[1]
+        if reply[1] == "memory":
+            self.out_of_memory += 1
+            raise WorkerFailed("memory", self._memory_message())
         raise WorkerFailed(reply[1], reply[2])
+
+    async def _death(self, w: _Worker) -> WorkerFailed:
+        """Why a worker vanished mid-query: its memory cap, or a crash."""
+        await asyncio.to_thread(w.proc.join, 2)
+        if self.memory_limit is not None and w.proc.exitcode in _OUT_OF_MEMORY:
+            self.out_of_memory += 1
+            return WorkerFailed("memory", self._memory_message())
+        return WorkerFailed("crash", "the query worker exited while evaluating the query")
+
+    def _memory_message(self) -> str:
+        cap = f" ({self.memory_limit / 2**20:.0f} MiB)" if self.memory_limit else ""
+        return (f"the query used more than its memory limit{cap} and was stopped; narrow it, add "
+                "a LIMIT, aggregate less, or use the downloads")
 
     async def close(self) -> None:
         self._closed = True

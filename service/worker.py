@@ -10,6 +10,7 @@ import csv
 import errno
 import io
 import json
+import resource
 import signal
 
 from pyoxigraph import (
@@ -185,7 +186,59 @@ def _blocked_connection(exc: OSError) -> bool:
     return exc.errno in codes or any(f"(os error {c})" in str(exc) for c in codes)
 
 
-def main(conn, store_path: str) -> None:
+def cap_memory(limit: int | None) -> None:
+    """Caps the heap (RLIMIT_DATA: private writable memory, so the store's file maps are not
+    counted). Past it, Python raises MemoryError and Rust's allocator aborts the process."""
+    if limit is not None:
+        hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+
+
+def _send_reply(conn, reply: tuple) -> bool:
+    """False once the parent has gone."""
+    try:
+        try:
+            conn.send(reply)
+        except MemoryError:  # pickling a large answer can be the allocation that fails
+            conn.send(("error", "memory", "out of memory writing the answer"))
+    except (BrokenPipeError, OSError):
+        return False
+    return True
+
+
+_HANDLERS = {"query": run_query, "select": run_select}
+
+
+def answer(store, req: dict, layers: list[str]) -> tuple:
+    """The reply to one request: ("ok", payload) or ("error", kind, message)."""
+    try:
+        return ("ok", _HANDLERS[req["op"]](store, req))
+    except MemoryError:  # the heap cap (cap_memory) reached by Python rather than by Rust
+        return ("error", "memory", "out of memory")
+    except SyntaxError as exc:
+        return ("error", "syntax", str(exc))
+    except LimitExceeded as exc:
+        return ("error", "limit", str(exc))
+    except RuntimeError as exc:
+        # The engine's own refusal of what the query asks (an unbound SERVICE name, a bad
+        # regular expression...): the client's query, not the server, is at fault.
+        return ("error", "query", str(exc))
+    except OSError as exc:
+        if getattr(exc, "worker_kind", None):  # an external store's failure (serve --store)
+            return ("error", exc.worker_kind, str(exc))
+        if layers and _blocked_connection(exc):
+            return ("error", "forbidden", "the query tried to contact another server (SERVICE); "
+                    "this endpoint has no network access and answers only from its own dataset")
+        return ("error", "evaluation", f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - one bad query must not end the worker
+        kind = getattr(exc, "worker_kind", None)  # an external store's failure (serve --store)
+        return ("error", kind, str(exc)) if kind else \
+            ("error", "evaluation", f"{type(exc).__name__}: {exc}")
+
+
+def main(conn, store_path: str, memory_limit: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     die_with_parent()  # a worker left behind by a crashed server would burn CPU on a runaway query
     remote = store_path.startswith(("http://", "https://"))
@@ -198,6 +251,7 @@ def main(conn, store_path: str) -> None:
             conn.send(("error", str(exc)))
             return
     try:
+        cap_memory(memory_limit)
         if remote:
             # serve --store: evaluation moves to an external endpoint, so this process needs the
             # network; RemoteStore checks each query with a real parser before it forwards it.
@@ -209,35 +263,11 @@ def main(conn, store_path: str) -> None:
         conn.send(("error", f"cannot open the store at {store_path}: {exc}"))
         return
     conn.send(("ready", layers))
-    handlers = {"query": run_query, "select": run_select}
     while True:
         try:
             req = conn.recv()
         except (EOFError, OSError):
             return
-        try:
-            reply = ("ok", handlers[req["op"]](store, req))
-        except SyntaxError as exc:
-            reply = ("error", "syntax", str(exc))
-        except LimitExceeded as exc:
-            reply = ("error", "limit", str(exc))
-        except RuntimeError as exc:
-            # The engine's own refusal of what the query asks (an unbound SERVICE name, a bad
-            # regular expression...): the client's query, not the server, is at fault.
-            reply = ("error", "query", str(exc))
-        except OSError as exc:
-            if getattr(exc, "worker_kind", None):  # an external store's failure (serve --store)
-                reply = ("error", exc.worker_kind, str(exc))
-            elif layers and _blocked_connection(exc):
-                reply = ("error", "forbidden", "the query tried to contact another server "
-                         "(SERVICE); this endpoint has no network access and answers only from "
-                         "its own dataset")
-            else:
-                reply = ("error", "evaluation", f"{type(exc).__name__}: {exc}")
-        except Exception as exc:  # noqa: BLE001 - one bad query must not end the worker
-            kind = getattr(exc, "worker_kind", None)  # an external store's failure (serve --store)
-            reply = ("error", kind, str(exc)) if kind else ("error", "evaluation", f"{type(exc).__name__}: {exc}")
-        try:
-            conn.send(reply)
-        except (BrokenPipeError, OSError):
+        reply = answer(store, req, layers)
+        if not _send_reply(conn, reply):
             return

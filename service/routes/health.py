@@ -24,9 +24,11 @@ async def health(request: Request) -> dict:
         "tool_version": ds.build.get("tool_version"),
         "workers": {"configured": state.settings.workers, "alive": workers,
                     "killed_for_timeout": pool.killed if pool else 0,
+                    "out_of_memory": pool.out_of_memory if pool else 0,
                     # how query workers are kept off the network (empty with --store: see docs)
                     "network_denied_by": pool.sandbox if pool else []},
         "timeout_s": state.settings.timeout,
+        "worker_memory_bytes": state.settings.worker_memory,
         "cache": {**state.cache.stats(), "warmed": list(state.warmed)},
         "queries": len(state.catalogue),
     }

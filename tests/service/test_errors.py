@@ -3,7 +3,9 @@ style of the route (plain text for SPARQL and pages, JSON for REST), and never a
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import signal
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -377,8 +379,9 @@ def test_worker_crash_is_500_and_the_worker_is_replaced(via_store, fake_store):
     thread.start()
     try:
         assert fake_store.arrived["hang"].wait(10)
+        # SIGSEGV: a crash. SIGABRT and SIGKILL are how a worker dies of its memory cap.
         for worker in list(via_store.app.state.service.pool._all):
-            worker.proc.kill()
+            os.kill(worker.proc.pid, signal.SIGSEGV)
         thread.join(10)
     finally:
         fake_store.release.set()
