@@ -19,7 +19,7 @@ from .catalogue import load_catalogue
 from .config import Settings
 from .dataset import open_dataset
 from .head import HeadAsGet
-from .pool import WorkerPool
+from .lanes import close_lanes, start_lanes
 from .routes import catalogue, downloads, health, linked_data, pages, sparql, themes
 from .state import ServiceState
 from .warmup import warm_catalogue
@@ -40,11 +40,9 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         warming = None
-        pool = WorkerPool(settings.store_url or str(dataset.store_path), settings.workers,
-                          memory_limit=settings.worker_memory)
+        lanes = await start_lanes(settings, settings.store_url or str(dataset.store_path))
         try:
-            await pool.start()
-            state.pool = pool
+            state.lanes = lanes
             warming = (asyncio.create_task(warm_catalogue(state))
                        if settings.warm and state.cache.enabled else None)
             yield
@@ -53,8 +51,8 @@ def create_app(settings: Settings) -> FastAPI:
                 warming.cancel()
                 with suppress(asyncio.CancelledError):
                     await warming
-            state.pool = None
-            await pool.close()
+            state.lanes = {}
+            await close_lanes(lanes)
 
     # FastAPI's default /docs and /redoc pull Swagger UI and ReDoc from a CDN; the OpenAPI page is
     # served from the npm package installed at set-up instead, and ReDoc is not offered.

@@ -24,7 +24,10 @@ class ServeCommand:
         parser.add_argument("--timeout", type=float, default=defaults.timeout,
                             help=f"seconds a query may run (default {defaults.timeout:g})")
         parser.add_argument("--workers", type=int, default=defaults.workers,
-                            help=f"query worker processes (default {defaults.workers})")
+                            help=f"query worker processes, for /sparql (default {defaults.workers})")
+        parser.add_argument("--page-workers", type=int, default=defaults.page_workers,
+                            help="worker processes for pages and catalogue queries, which /sparql "
+                                 f"never uses (default {defaults.page_workers})")
         parser.add_argument("--worker-memory", type=int, metavar="MIB",
                             default=defaults.worker_memory // 2**20,
                             help="heap per worker process in MiB; a query past it is stopped "
@@ -61,6 +64,7 @@ class ServeCommand:
             from graph_builder.pipeline.build import build_dataset
             build_dataset(corpus, data)
         settings = Settings(data_dir=data, timeout=args.timeout, workers=args.workers,
+                            page_workers=args.page_workers,
                             worker_memory=args.worker_memory * 2**20 or None,
                             max_rows=args.max_rows, cache=not args.no_cache, warm=not args.no_warm,
                             cors=not args.no_cors, store_url=args.store)
@@ -88,6 +92,8 @@ def _bad_limit(args: argparse.Namespace) -> str | None:
         return f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g} (got {args.timeout})"
     if not 1 <= args.workers <= MAX_WORKERS:
         return f"--workers must be from 1 to {MAX_WORKERS} (got {args.workers})"
+    if not 1 <= args.page_workers <= MAX_WORKERS:
+        return f"--page-workers must be from 1 to {MAX_WORKERS} (got {args.page_workers})"
     if args.worker_memory != 0 and not MIN_WORKER_MIB <= args.worker_memory <= MAX_WORKER_MIB:
         return (f"--worker-memory must be 0 (no cap) or from {MIN_WORKER_MIB} to {MAX_WORKER_MIB} "
                 f"MiB (got {args.worker_memory})")

@@ -19,9 +19,16 @@ class Settings:
     max_query_length: int = 100_000  # characters
     max_rows: int = 100_000  # solutions or triples in one response
     max_response_bytes: int = 64 * 1024 * 1024
-    workers: int = field(default_factory=_default_workers)
+    workers: int = field(default_factory=_default_workers)  # the query lane: SPARQL from /sparql
+    # The pages lane (service/lanes.py): linked data, themes, catalogue queries; never /sparql.
+    page_workers: int = 1
     # Heap per worker process (RLIMIT_DATA); the store's file maps are not counted. None: no cap.
     worker_memory: int | None = 1536 * 1024 * 1024
+    # Per client address on the query lane (service/fairness.py): queries running, then waiting;
+    # past both, 429. Worker-seconds used lately past which a client may not take the last worker.
+    client_running: int = 1
+    client_queue: int = 2
+    heavy_client_seconds: float = 5.0
     queue_timeout: float | None = None  # waiting for a free worker; None: same as timeout
     cache: bool = True
     cache_entries: int = 512

@@ -33,6 +33,7 @@ STATUS = {
     "too-long": 413,           # query text over max_query_length
     "unsupported-media": 415,  # a POST body that is neither a form nor a query
     "limit": 422,              # result over max_rows or max_response_bytes
+    "too-many": 429,           # this client's queries already fill its running places and queue
     "evaluation": 500,         # the engine failed on a query it accepted
     "crash": 500,              # the worker died evaluating
     "internal": 500,           # a bug in the service
@@ -43,7 +44,7 @@ STATUS = {
     "busy": 503,               # no worker free within the wait (Retry-After)
     "unavailable": 503,        # the worker pool is not running
 }
-_HEADERS = {"busy": {"Retry-After": "1"}}
+_HEADERS = {"busy": {"Retry-After": "1"}, "too-many": {"Retry-After": "1"}}
 _INTERNAL = "internal server error: the service failed while answering this request (logged)"
 
 

@@ -10,6 +10,8 @@ import asyncio
 import multiprocessing
 import signal
 import time
+from collections import deque
+from collections.abc import Callable
 
 from . import worker as worker_module
 
@@ -40,9 +42,10 @@ _OUT_OF_MEMORY = {-signal.SIGABRT, -signal.SIGKILL}
 
 
 class _Worker:
-    def __init__(self, ctx, store_path: str, memory_limit: int | None):
+    def __init__(self, ctx, store_path: str, memory_limit: int | None, nice: int):
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=worker_module.main, args=(child, store_path, memory_limit),
+        self.proc = ctx.Process(target=worker_module.main,
+                                args=(child, store_path, memory_limit, nice),
                                 name="hmic-kg-query-worker", daemon=True)
         self.proc.start()
         child.close()
@@ -69,13 +72,16 @@ async def _readable(conn, timeout: float | None) -> bool:
 
 class WorkerPool:
     def __init__(self, store_path: str, size: int, start_timeout: float = 60.0,
-                 memory_limit: int | None = None):
+                 memory_limit: int | None = None, nice: int = 0):
         self.store_path = store_path
         self.size = size
         self.start_timeout = start_timeout
         self.memory_limit = memory_limit  # bytes of heap per worker (RLIMIT_DATA), None: no cap
+        self.nice = nice  # added to the workers' scheduling niceness
         self._ctx = multiprocessing.get_context("spawn")
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._idle: list[_Worker] = []
+        # Requests waiting for a worker, in arrival order: [future, spare] (see _acquire).
+        self._waiters: deque[list] = deque()
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task] = set()
         self._closed = False
@@ -87,7 +93,8 @@ class WorkerPool:
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
 
     async def _spawn(self) -> None:
-        w = await asyncio.to_thread(_Worker, self._ctx, self.store_path, self.memory_limit)
+        w = await asyncio.to_thread(_Worker, self._ctx, self.store_path, self.memory_limit,
+                                    self.nice)
         self._all.add(w)
         if not await _readable(w.conn, self.start_timeout):
             await self._discard(w)
@@ -103,7 +110,7 @@ class WorkerPool:
         if self._closed:
             await self._discard(w)
             return
-        self._idle.put_nowait(w)
+        self._release(w)
 
     async def _discard(self, w: _Worker) -> None:
         self._all.discard(w)
@@ -118,16 +125,57 @@ class WorkerPool:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def call(self, request: dict, timeout: float, wait: float) -> dict:
-        """The worker's reply payload; raises QueryTimeout, PoolBusy or WorkerFailed."""
+    def _release(self, w: _Worker) -> None:
+        self._idle.append(w)
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Hands idle workers to waiters in arrival order, passing over a waiter that must leave
+        more workers idle than there are."""
+        for entry in list(self._waiters):
+            if not self._idle:
+                return
+            fut, spare = entry
+            if fut.done():
+                self._waiters.remove(entry)
+            elif len(self._idle) > spare:
+                self._waiters.remove(entry)
+                fut.set_result(self._idle.pop())
+
+    async def _acquire(self, wait: float, spare: int) -> _Worker:
+        """An idle worker, taken only while more than `spare` are idle: a heavy client's query
+        (service/fairness.py) leaves a worker free for everyone else."""
+        if not self._waiters and len(self._idle) > spare:
+            return self._idle.pop()
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+        entry = [fut, spare]
+        self._waiters.append(entry)
+        self._dispatch()  # a light request may pass heavy ones waiting for a second idle worker
+        busy = PoolBusy(f"all {self.size} query workers stayed busy for {wait:g} s; "
+                        "try again shortly")
+        timer = loop.call_later(wait, lambda: fut.done() or fut.set_exception(busy))
+        try:
+            return await fut
+        except asyncio.CancelledError:
+            # Cancelled just after a worker was handed over: give it back rather than lose it.
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                self._release(fut.result())
+            raise
+        finally:
+            timer.cancel()
+            if entry in self._waiters:
+                self._waiters.remove(entry)
+
+    async def call(self, request: dict, timeout: float, wait: float, spare: int = 0,
+                   charge: Callable[[float], None] | None = None) -> dict:
+        """The worker's reply payload; raises QueryTimeout, PoolBusy or WorkerFailed. charge, if
+        given, is told how many seconds a worker spent on the request."""
         if self._closed:
             raise PoolBusy("the service is shutting down")
         started = time.monotonic()
-        try:
-            w = await asyncio.wait_for(self._idle.get(), wait)
-        except TimeoutError:
-            raise PoolBusy(f"all {self.size} query workers stayed busy for {wait:g} s; "
-                           "try again shortly") from None
+        w = await self._acquire(wait, spare)
+        began = time.monotonic()
         healthy = False
         try:
             w.conn.send(request)
@@ -146,9 +194,11 @@ class WorkerPool:
             # Anything but a complete reply (timeout, crash, cancelled request) leaves the worker in
             # an unknown state: it is replaced rather than reused.
             if healthy:
-                self._idle.put_nowait(w)
+                self._release(w)
             else:
                 self._replace(w)
+            if charge is not None:
+                charge(time.monotonic() - began)
         if reply[0] == "ok":
             return reply[1]
         if reply[1] == "memory":
@@ -174,10 +224,18 @@ class WorkerPool:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        for fut, _ in list(self._waiters):
+            if not fut.done():
+                fut.set_exception(PoolBusy("the service is shutting down"))
         workers = list(self._all)
         self._all.clear()
+        self._idle.clear()
         await asyncio.gather(*(asyncio.to_thread(w.kill) for w in workers))
 
     @property
     def alive(self) -> int:
         return sum(1 for w in self._all if w.proc.is_alive())
+
+    @property
+    def idle(self) -> int:
+        return len(self._idle)

@@ -1,4 +1,4 @@
-"""What every route needs: settings, the published dataset, the catalogue, the cache and the pool."""
+"""What every route needs: settings, the published dataset, the catalogue, the cache, the lanes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,7 +7,7 @@ from .cache import ResultCache
 from .catalogue import CatalogueQuery
 from .config import Settings
 from .dataset import PublishedDataset
-from .pool import WorkerPool
+from .lanes import Lane
 
 
 @dataclass
@@ -16,7 +16,7 @@ class ServiceState:
     dataset: PublishedDataset
     catalogue: dict[str, CatalogueQuery]
     cache: ResultCache
-    pool: WorkerPool | None = field(default=None)
+    lanes: dict[str, Lane] = field(default_factory=dict)  # empty outside the lifespan
     warmed: list[str] = field(default_factory=list)  # catalogue queries answered at start-up
 
 

@@ -34,7 +34,7 @@ async def warm_catalogue(state: ServiceState) -> None:
     for name in warmable(state.catalogue):
         text = bind(state.catalogue[name], {}, state.dataset.base)
         try:
-            await execution.run(state, text, BY_NAME["json"], None, None)
+            await execution.run(state, execution.PAGES, text, BY_NAME["json"], None, None)
         except PoolError as exc:  # a timeout, busy or failed worker: the first client will evaluate it
             kind, message = classify(exc)
             log.warning("warming catalogue query %s failed: HTTP %s %s", name, STATUS[kind],

@@ -10,6 +10,7 @@ import csv
 import errno
 import io
 import json
+import os
 import resource
 import signal
 
@@ -209,6 +210,8 @@ def _send_reply(conn, reply: tuple) -> bool:
 
 
 _HANDLERS = {"query": run_query, "select": run_select}
+_NO_NETWORK = ("the query tried to contact another server (SERVICE); this endpoint has no network "
+               "access and answers only from its own dataset")
 
 
 def answer(store, req: dict, layers: list[str]) -> tuple:
@@ -229,8 +232,7 @@ def answer(store, req: dict, layers: list[str]) -> tuple:
         if getattr(exc, "worker_kind", None):  # an external store's failure (serve --store)
             return ("error", exc.worker_kind, str(exc))
         if layers and _blocked_connection(exc):
-            return ("error", "forbidden", "the query tried to contact another server (SERVICE); "
-                    "this endpoint has no network access and answers only from its own dataset")
+            return ("error", "forbidden", _NO_NETWORK)
         return ("error", "evaluation", f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # noqa: BLE001 - one bad query must not end the worker
         kind = getattr(exc, "worker_kind", None)  # an external store's failure (serve --store)
@@ -238,8 +240,10 @@ def answer(store, req: dict, layers: list[str]) -> tuple:
             ("error", "evaluation", f"{type(exc).__name__}: {exc}")
 
 
-def main(conn, store_path: str, memory_limit: int | None = None) -> None:
+def main(conn, store_path: str, memory_limit: int | None = None, nice: int = 0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    if nice > 0:
+        os.nice(nice)  # before the store's threads start: they inherit it
     die_with_parent()  # a worker left behind by a crashed server would burn CPU on a runaway query
     remote = store_path.startswith(("http://", "https://"))
     layers: list[str] = []

@@ -48,5 +48,5 @@ async def run_query(name: str, request: Request) -> Response:
     text = bind(query, values, state.dataset.base)
     offered = GRAPH_FORMATS if query.form in ("CONSTRUCT", "DESCRIBE") else _TABLE_FORMATS
     fmt = choose(request.query_params.get("format"), request.headers.get("accept"), offered)
-    return await execution.run(state, text, fmt, None, None,
+    return await execution.run(state, execution.PAGES, text, fmt, None, None,
                                accept_encoding=request.headers.get("accept-encoding"))

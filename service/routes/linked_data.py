@@ -34,7 +34,8 @@ def _not_found(iri: str, fmt) -> NotFound:
 
 
 async def _rdf(request: Request, query: str, iri: str, fmt) -> Response:
-    response = await execution.run(get_state(request), with_this(query, iri), fmt, None, None)
+    response = await execution.run(get_state(request), execution.PAGES, with_this(query, iri),
+                                   fmt, None, None)
     if response.headers.get("X-Result-Rows") == "0":
         raise _not_found(iri, fmt)
     return response
@@ -64,12 +65,13 @@ async def resource(rest: str, request: Request) -> Response:
     queries = lookup_queries(insp)
     if not is_graph:
         del queries["members"]
-    results = await execution.select(state, {k: with_this(q, iri) for k, q in queries.items()})
+    results = await execution.select(state, execution.PAGES,
+                                     {k: with_this(q, iri) for k, q in queries.items()})
     if not (results["out"] or results["in"] or is_graph):
         raise _not_found(iri, fmt)
     wanted = sorted(iris_in(results) | {iri})[:2000]
     labels = best_labels((await execution.select(
-        state, {"labels": labels_query(wanted)}, max_rows=20_000))["labels"])
+        state, execution.PAGES, {"labels": labels_query(wanted)}, max_rows=20_000))["labels"])
     view = build_view(iri, ds.base, results, labels)
     return render(request, "resource.html", {"view": view, "formats": RESOURCE_FORMATS[1:]},
                   headers={"Vary": "Accept"})
@@ -83,7 +85,8 @@ async def void(request: Request) -> Response:
     graph = f"{ds.base}/graph/description"
     if graph in ds.graphs:
         return await execution.run(
-            state, with_this("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?this { ?s ?p ?o } }", graph),
+            state, execution.PAGES,
+            with_this("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?this { ?s ?p ?o } }", graph),
             fmt, None, None)
     # A build without a description graph still gets a truthful minimal VoID, made from the store.
     # Terms are written by pyoxigraph: the Host header (in base_url) is the client's to choose.
@@ -96,4 +99,4 @@ async def void(request: Request) -> Response:
              "{ SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } } "
              f"BIND({NamedNode(ds.base + '/dataset')} AS ?d) BIND({endpoint} AS ?e) "
              f"BIND({Literal(ds.base + '/')} AS ?u) }}")
-    return await execution.run(state, query, fmt, None, None)
+    return await execution.run(state, execution.PAGES, query, fmt, None, None)

@@ -117,7 +117,8 @@ async def _answer(request: Request, query: str, default: list[str], named: list[
         dg, ng = info.from_graphs, info.from_named_graphs
     else:
         dg = ng = None
-    return await execution.run(state, query, fmt, dg, ng,
+    return await execution.run(state, execution.QUERY, query, fmt, dg, ng,
+                               client=request.client.host if request.client else None,
                                accept_encoding=request.headers.get("accept-encoding"))
 
 

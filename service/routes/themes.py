@@ -33,8 +33,9 @@ def _local(iri: str, base: str) -> str:
 async def _select(request: Request, queries: dict[str, str]) -> dict:
     state = get_state(request)
     insp = f"{state.dataset.base}/def/inspection/"
-    return await execution.select(state, {k: PREFIXES.format(insp=insp) + q for k, q in queries.items()},
-                                  max_rows=20_000)
+    return await execution.select(
+        state, execution.PAGES, {k: PREFIXES.format(insp=insp) + q for k, q in queries.items()},
+        max_rows=20_000)
 
 
 def _no_theme(theme: str) -> NotFound:

@@ -196,14 +196,15 @@ def test_result_limit_is_422(client, state, settings_of, monkeypatch):
 def test_engine_failure_is_500_with_one_line(client, state, monkeypatch):
     async def failing(*args):
         raise WorkerFailed("evaluation", "OSError: read error in the store")
-    monkeypatch.setattr(state.pool, "call", failing)
+    for lane in state.lanes.values():
+        monkeypatch.setattr(lane, "call", failing)
     failed(client.get("/sparql", params={"query": THREE_ROWS + " # evaluation"}), 500, "read error")
     failed(client.get("/queries/glossary", params={"abbreviation": "evaluation"}), 500,
            "read error", as_json=True)
 
 
 def test_no_worker_pool_is_503(client, state, monkeypatch):
-    monkeypatch.setattr(state, "pool", None)
+    monkeypatch.setattr(state, "lanes", {})
     failed(client.get("/sparql", params={"query": THREE_ROWS + " # no pool"}), 503, "not running")
     failed(client.get("/themes/"), 503, "not running")
 
@@ -297,9 +298,11 @@ def fake_store():
 
 @pytest.fixture(scope="module")
 def via_store(built_dir, queries_dir, fake_store):
-    """One worker, forwarding to the fake store: 2 s per query, 0.5 s to wait for the worker."""
+    """One worker, forwarding to the fake store: 2 s per query, 0.5 s to wait for the worker.
+    All requests come from one address; two places per client let them reach the pool."""
     settings = Settings(data_dir=built_dir, queries_dir=queries_dir, store_url=fake_store.url,
-                        workers=1, timeout=2.0, queue_timeout=0.5, cache=False, warm=False)
+                        workers=1, timeout=2.0, queue_timeout=0.5, cache=False, warm=False,
+                        client_running=2)
     with TestClient(create_app(settings)) as c:
         yield c
 
@@ -380,7 +383,7 @@ def test_worker_crash_is_500_and_the_worker_is_replaced(via_store, fake_store):
     try:
         assert fake_store.arrived["hang"].wait(10)
         # SIGSEGV: a crash. SIGABRT and SIGKILL are how a worker dies of its memory cap.
-        for worker in list(via_store.app.state.service.pool._all):
+        for worker in list(via_store.app.state.service.lanes["query"].pool._all):
             os.kill(worker.proc.pid, signal.SIGSEGV)
         thread.join(10)
     finally:

@@ -1,17 +1,36 @@
-"""Fair service under hostile clients. Here: a query past its worker's memory cap is stopped."""
+"""Fair service under hostile clients: pages have workers /sparql cannot take, each client address
+gets one running query and a short queue (429 past it), a heavy client leaves a worker for the
+others, and a query past its worker's memory cap is stopped.
+
+A real server (uvicorn in a thread) on 127.0.0.1; clients are
+told apart by binding to distinct loopback addresses, as Linux routes all of 127.0.0.0/8 to lo.
+"""
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
+import httpx
+import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.config import Settings
 from service.errors import STATUS, classify
 from service.pool import WorkerFailed
+from tests.conftest import free_port
 
+from .conftest import BASE
+
+pytestmark = pytest.mark.live
+
+TIMEOUT = 3.0
+# Three patterns joined without a shared variable: runs into any timeout on the corpus.
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CHEAP = "ASK { ?s ?p ?o }"
+WEST_MERCIA = f"{BASE}/id/force/west-mercia"
 
 
 def _wait_until(condition, seconds: float = 10.0) -> None:
@@ -21,17 +40,130 @@ def _wait_until(condition, seconds: float = 10.0) -> None:
         time.sleep(0.02)
 
 
-def _timed(call):
+class ThreadServer:
+    """uvicorn in a thread."""
+
+    def __init__(self, app, settings: Settings, **config):
+        self.app, self.port = app, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
+                                                    log_level="warning", **config))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        _wait_until(lambda: self.server.started or not self.thread.is_alive(), 60)
+        assert self.server.started, "the server did not start"
+
+    def get(self, path: str, params: dict | None = None, address: str = "127.0.0.1",
+            headers: dict | None = None) -> httpx.Response:
+        transport = httpx.HTTPTransport(local_address=address)
+        with httpx.Client(base_url=self.url, transport=transport, timeout=30) as c:
+            return c.get(path, params=params, headers=headers)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(30)
+
+
+@pytest.fixture(scope="module")
+def server(built_dir, queries_dir):
+    settings = Settings(data_dir=built_dir, queries_dir=queries_dir, timeout=TIMEOUT, workers=2,
+                        page_workers=1, warm=False, heavy_client_seconds=1.0)
+    s = ThreadServer(create_app(settings), settings)
+    yield s
+    s.stop()
+
+
+def _lane(server: ThreadServer, name: str):
+    return server.app.state.service.lanes[name]
+
+
+def _in_background(server: ThreadServer, query: str, address: str) -> tuple[threading.Thread, dict]:
+    out: dict = {}
+    thread = threading.Thread(target=lambda: out.update(
+        r=server.get("/sparql", {"query": query}, address)), daemon=True)
+    thread.start()
+    return thread, out
+
+
+def _timed(call) -> tuple[httpx.Response, float]:
     start = time.monotonic()
     r = call()
     return r, time.monotonic() - start
+
+
+# -- lanes ---------------------------------------------------------------------------------------
+
+def test_pages_answer_while_sparql_clients_hold_every_query_worker(server):
+    query = _lane(server, "query").pool
+    hostile = [_in_background(server, f"{CROSS} # lanes {i}", f"127.0.1.{i + 1}") for i in range(2)]
+    _wait_until(lambda: query.idle == 0, 5)
+    pages = [("/id/force/west-mercia", None, {"accept": "text/html"}),
+             ("/id/force/west-mercia", None, {"accept": "text/turtle"}),
+             ("/themes/", None, None),
+             ("/recurring", None, None),
+             ("/queries/force-judgements", {"force": WEST_MERCIA}, None)]
+    for path, params, headers in pages:
+        start = time.monotonic()
+        r = server.get(path, params, "127.0.1.9", headers)
+        elapsed = time.monotonic() - start
+        assert r.status_code == 200, (path, r.text)
+        assert elapsed < 2.0, (path, elapsed)
+    assert query.idle == 0, "the query workers were released before the pages were answered"
+    for thread, out in hostile:
+        thread.join(15)
+        assert out["r"].status_code == 503 and "longer than" in out["r"].text
+
+
+# -- per-client shares ---------------------------------------------------------------------------
+
+def test_a_client_past_its_share_gets_429_while_another_is_served(server):
+    limits = _lane(server, "query").limits
+    me, other = "127.0.2.1", "127.0.2.2"
+    cached = f"{CHEAP} # cached for {me}"
+    assert server.get("/sparql", {"query": cached}, me).status_code == 200
+    running = _in_background(server, f"{CROSS} # share", me)
+    _wait_until(lambda: limits._clients[me].running == 1, 5)
+    waiting = [_in_background(server, f"{CHEAP} # waiting {i}", me) for i in range(2)]
+    _wait_until(lambda: len(limits._clients[me].waiting) == 2, 5)
+
+    r = server.get("/sparql", {"query": f"{CHEAP} # one too many"}, me)
+    assert r.status_code == 429, r.text
+    assert r.headers["retry-after"] == "1"
+    assert "limit per client" in r.text and "Traceback" not in r.text
+    hit = server.get("/sparql", {"query": cached}, me)  # a cached answer takes no place
+    assert hit.status_code == 200 and hit.headers["x-cache"] == "hit"
+    r, elapsed = _timed(lambda: server.get("/sparql", {"query": f"{CHEAP} # other"}, other))
+    assert r.status_code == 200 and elapsed < 1.5
+
+    running[0].join(15)
+    assert running[1]["r"].status_code == 503
+    for thread, out in waiting:  # their turn came when the running query ended
+        thread.join(15)
+        assert out["r"].status_code == 200, out["r"].text
+
+
+def test_a_heavy_client_leaves_a_worker_for_the_others(server):
+    pool = _lane(server, "query").pool
+    heavy, newcomer, light = "127.0.3.1", "127.0.3.2", "127.0.3.3"
+    assert server.get("/sparql", {"query": f"{CROSS} # heavy 1"}, heavy).status_code == 503
+    _wait_until(lambda: pool.idle == 2, 15)  # the killed worker is replaced
+    busy = _in_background(server, f"{CROSS} # newcomer", newcomer)
+    _wait_until(lambda: pool.idle == 1, 5)
+    again = _in_background(server, f"{CROSS} # heavy 2", heavy)
+    _wait_until(lambda: len(pool._waiters) == 1, 5)  # one worker idle, yet it waits
+    r, elapsed = _timed(lambda: server.get("/sparql", {"query": f"{CHEAP} # light"}, light))
+    assert r.status_code == 200 and elapsed < 1.5, elapsed
+    for thread, out in (busy, again):
+        thread.join(15)
+        assert out["r"].status_code == 503
+    _wait_until(lambda: pool.idle == 2, 15)
 
 
 # -- memory --------------------------------------------------------------------------------------
 
 def test_a_query_past_the_memory_cap_is_503_and_the_worker_replaced(built_dir, queries_dir):
     # Sorting a cross product of the corpus allocates about 1 GB a second; the cap stops it.
-    settings = Settings(data_dir=built_dir, queries_dir=queries_dir, workers=1,
+    settings = Settings(data_dir=built_dir, queries_dir=queries_dir, workers=1, page_workers=1,
                         worker_memory=384 * 2**20, timeout=15.0, cache=False, warm=False)
     with TestClient(create_app(settings)) as c:
         hog = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"

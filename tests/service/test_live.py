@@ -152,7 +152,9 @@ def test_runaway_query_is_stopped_while_others_are_served(server):
 
     def expensive():
         start = time.monotonic()
-        r = httpx.get(server.url + "/sparql", params={"query": CROSS_PRODUCT}, timeout=60)
+        # Another client address: one client's queries run one at a time (service/fairness.py).
+        with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2")) as other:
+            r = other.get(server.url + "/sparql", params={"query": CROSS_PRODUCT}, timeout=60)
         results["expensive"] = (r.status_code, r.text, time.monotonic() - start)
 
     t = threading.Thread(target=expensive)
@@ -186,7 +188,9 @@ def test_many_concurrent_clients(server):
 
     def client(i):
         codes = []
-        with httpx.Client(base_url=server.url, timeout=60) as c:
+        # Each client its own address, as distinct users have (one address shares one slot).
+        transport = httpx.HTTPTransport(local_address=f"127.0.0.{i + 2}")
+        with httpx.Client(base_url=server.url, timeout=60, transport=transport) as c:
             for k in range(6):
                 q = queries[(i + k) % len(queries)] + f" # client {i} request {k}"
                 codes.append(c.post("/sparql", data={"query": q}).status_code)
