@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from graph_builder.paths import project_dir
 
 from . import errors
+from .body_deadline import BodyDeadline
 from .cache import ResultCache
 from .catalogue import load_catalogue
 from .config import Settings
@@ -61,6 +62,9 @@ def create_app(settings: Settings) -> FastAPI:
                           "endpoint, query catalogue and linked data.")
     app.state.service = state
     errors.install(app, pages.render)
+    # Innermost (added first), so its 408 rises straight into the route and its error handler, not
+    # through the task group SecurityHeaders (BaseHTTPMiddleware) reads the body in.
+    app.add_middleware(BodyDeadline, seconds=settings.body_timeout)
     if settings.cors:
         # Read-only use from any page: no credentials, so no cookie ever rides along.
         app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,

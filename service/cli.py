@@ -48,6 +48,7 @@ class ServeCommand:
 
         from .app import create_app
         from .dataset import DatasetMissing
+        from .http_server import uvicorn_options
 
         problem = _bad_limit(args)
         if problem:
@@ -74,7 +75,7 @@ class ServeCommand:
             print(f"hmic-kg: error: {exc}", file=sys.stderr)
             return 2
         uvicorn.run(app, host=args.host, port=args.port, log_level="info",
-                    timeout_graceful_shutdown=max(args.timeout, 5))
+                    timeout_graceful_shutdown=max(args.timeout, 5), **uvicorn_options(settings))
         return 0
 
 

@@ -29,6 +29,11 @@ class Settings:
     client_running: int = 1
     client_queue: int = 2
     heavy_client_seconds: float = 5.0
+    # Slow clients (service/http_server.py, body_deadline.py): seconds to send a request head
+    # (else the connection is closed) and a body (else 408); connections past which requests get 503.
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    max_connections: int = 1000
     queue_timeout: float | None = None  # waiting for a free worker; None: same as timeout
     cache: bool = True
     cache_entries: int = 512

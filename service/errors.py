@@ -30,6 +30,7 @@ STATUS = {
     "forbidden": 403,          # a connection the sandbox blocked, or SERVICE seen by --store's parser
     "not-found": 404,
     "not-acceptable": 406,     # Accept allows nothing this resource offers (NotAcceptable)
+    "body-timeout": 408,       # the request body did not arrive within body_timeout
     "too-long": 413,           # query text over max_query_length
     "unsupported-media": 415,  # a POST body that is neither a form nor a query
     "limit": 422,              # result over max_rows or max_response_bytes
@@ -44,7 +45,9 @@ STATUS = {
     "busy": 503,               # no worker free within the wait (Retry-After)
     "unavailable": 503,        # the worker pool is not running
 }
-_HEADERS = {"busy": {"Retry-After": "1"}, "too-many": {"Retry-After": "1"}}
+_HEADERS = {"busy": {"Retry-After": "1"}, "too-many": {"Retry-After": "1"},
+            # The rest of a late body is not read: the connection cannot carry another request.
+            "body-timeout": {"Connection": "close"}}
 _INTERNAL = "internal server error: the service failed while answering this request (logged)"
 
 

@@ -33,6 +33,8 @@ import pytest  # noqa: E402
 @pytest.mark.parametrize("option,value", [
     ("--workers", "100000"), ("--workers", "0"), ("--timeout", "nan"), ("--timeout", "inf"),
     ("--timeout", "-1"), ("--timeout", "0"), ("--port", "99999"), ("--port", "-5"), ("--max-rows", "0"),
+    ("--page-workers", "0"), ("--page-workers", "1000"), ("--worker-memory", "10"),
+    ("--worker-memory", "-1"),
 ])
 def test_limits_out_of_bounds_are_refused_before_anything_starts(built, capsys, option, value):
     """Regression: --workers 100000 was accepted (5.4 GB in 15 s), --timeout nan and inf too, and

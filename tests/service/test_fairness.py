@@ -1,12 +1,13 @@
 """Fair service under hostile clients: pages have workers /sparql cannot take, each client address
 gets one running query and a short queue (429 past it), a heavy client leaves a worker for the
-others, and a query past its worker's memory cap is stopped.
+others, slow connections are cut off, and a query past its worker's memory cap is stopped.
 
-A real server (uvicorn in a thread) on 127.0.0.1; clients are
+A real server (uvicorn with the options `hmic-kg serve` uses, in a thread) on 127.0.0.1; clients are
 told apart by binding to distinct loopback addresses, as Linux routes all of 127.0.0.0/8 to lo.
 """
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from fastapi.testclient import TestClient
 from service.app import create_app
 from service.config import Settings
 from service.errors import STATUS, classify
+from service.http_server import connection_limit, uvicorn_options
 from service.pool import WorkerFailed
 from tests.conftest import free_port
 
@@ -41,13 +43,14 @@ def _wait_until(condition, seconds: float = 10.0) -> None:
 
 
 class ThreadServer:
-    """uvicorn in a thread."""
+    """uvicorn in a thread, with serve's protocol class and connection limit."""
 
     def __init__(self, app, settings: Settings, **config):
         self.app, self.port = app, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        options = {**uvicorn_options(settings), **config}
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
-                                                    log_level="warning", **config))
+                                                    log_level="warning", **options))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         _wait_until(lambda: self.server.started or not self.thread.is_alive(), 60)
@@ -67,7 +70,8 @@ class ThreadServer:
 @pytest.fixture(scope="module")
 def server(built_dir, queries_dir):
     settings = Settings(data_dir=built_dir, queries_dir=queries_dir, timeout=TIMEOUT, workers=2,
-                        page_workers=1, warm=False, heavy_client_seconds=1.0)
+                        page_workers=1, warm=False, header_timeout=1.0, body_timeout=1.0,
+                        heavy_client_seconds=1.0)
     s = ThreadServer(create_app(settings), settings)
     yield s
     s.stop()
@@ -157,6 +161,79 @@ def test_a_heavy_client_leaves_a_worker_for_the_others(server):
         thread.join(15)
         assert out["r"].status_code == 503
     _wait_until(lambda: pool.idle == 2, 15)
+
+
+# -- slow connections ----------------------------------------------------------------------------
+
+def _connect(server: ThreadServer) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", server.port), timeout=5)
+
+
+def _read_until_closed(sock: socket.socket) -> tuple[bytes, float]:
+    start, data = time.monotonic(), b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data, time.monotonic() - start
+
+
+def test_a_half_sent_request_head_is_closed_within_the_header_timeout(server):
+    with _connect(server) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Never-Ends: ")
+        data, elapsed = _read_until_closed(sock)
+    assert data == b"" and elapsed < 3.0
+
+
+def test_a_connection_that_sends_nothing_is_closed(server):
+    with _connect(server) as sock:
+        data, elapsed = _read_until_closed(sock)
+    assert data == b"" and elapsed < 3.0
+
+
+def test_the_header_timeout_applies_to_each_request_on_a_kept_alive_connection(server):
+    with _connect(server) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        time.sleep(0.5)  # slow, but within the second the head may take
+        sock.sendall(b"\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+        time.sleep(0.8)  # idle between requests: uvicorn's keep-alive timeout (5 s) governs this
+        sock.sendall(b"GET /health HTTP/1.1\r\n")
+        data, elapsed = _read_until_closed(sock)
+    # The deadline of the second head runs from its first byte.
+    assert data == b"" and 0.8 < elapsed < 3.0
+
+
+def test_a_stalled_body_is_answered_408_and_the_connection_closed(server):
+    with _connect(server) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\nASK {")
+        data, elapsed = _read_until_closed(sock)
+    assert data.startswith(b"HTTP/1.1 408"), data[:200]
+    assert b"connection: close" in data.lower()
+    assert b"did not arrive within 1 s" in data
+    assert 0.8 < elapsed < 3.0
+
+
+def test_a_flood_of_connections_gets_503_not_an_exhausted_process(built_dir):
+    async def hello(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    settings = Settings(data_dir=built_dir, max_connections=16, header_timeout=5.0)
+    assert connection_limit(settings) == 16
+    s = ThreadServer(hello, settings, lifespan="off")
+    try:
+        idle = [_connect(s) for _ in range(20)]
+        try:
+            with _connect(s) as sock:
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                assert sock.recv(65536).startswith(b"HTTP/1.1 503")
+        finally:
+            for sock in idle:
+                sock.close()
+        _wait_until(lambda: len(s.server.server_state.connections) == 0, 5)
+        assert httpx.get(s.url + "/", timeout=5).status_code == 200
+    finally:
+        s.stop()
 
 
 # -- memory --------------------------------------------------------------------------------------
