@@ -29,6 +29,9 @@ class Settings:
     client_running: int = 1
     client_queue: int = 2
     heavy_client_seconds: float = 5.0
+    # Seconds a newcomer's query (no query of that client has run yet) may run when it takes the
+    # last idle query worker of two or more: nothing marks it as expensive before it runs.
+    last_worker_timeout: float = 1.0
     # Slow clients (service/http_server.py, body_deadline.py): seconds to send a request head
     # (else the connection is closed) and a body (else 408); connections past which requests get 503.
     header_timeout: float = 10.0

@@ -5,7 +5,10 @@ last idle one.
 Why the last rule: the per-client limit alone lets as many hostile addresses as there are workers
 hold every worker with queries that run into the timeout, and then a cheap query waits for one of
 them to end. Nothing tells a cheap query from an expensive one before it runs, so the record of
-what each client's queries cost stands in for it.
+what each client's queries cost stands in for it. A client with no record yet may take the last
+idle worker, but only for a short time (WorkerPool.call's last_timeout): its first expensive query
+is stopped early and marks it heavy, while a client whose queries have ended well keeps the full
+timeout there.
 
 Clients are told apart by the connection's address. Behind a reverse proxy every client has the
 proxy's address and they all share one slot: give each client its own address (or limit per client
@@ -32,7 +35,7 @@ _SWEEP_AT = 10_000
 
 
 class _Client:
-    __slots__ = ("long_until", "running", "stamp", "usage", "waiting")
+    __slots__ = ("long_until", "running", "served", "stamp", "usage", "waiting")
 
     def __init__(self) -> None:
         self.running = 0
@@ -40,6 +43,7 @@ class _Client:
         self.usage = 0.0  # worker-seconds, decayed to `stamp`
         self.stamp = time.monotonic()
         self.long_until = 0.0  # heavy until then for a long query
+        self.served = False  # a query of its has had a worker
 
     def used(self, now: float) -> float:
         return self.usage * math.exp2(-(now - self.stamp) / HALF_LIFE)
@@ -57,12 +61,23 @@ class ClientLimits:
         c = self._clients.get(address)
         return c is not None and self._heavy(c, time.monotonic())
 
+    def known(self, address: str) -> bool:
+        """Whether a query of this client has run: a newcomer's first cost is unknown."""
+        c = self._clients.get(address)
+        return c is not None and c.served
+
     def _heavy(self, c: _Client, now: float) -> bool:
         return now < c.long_until or c.used(now) > self.heavy_seconds
 
+    def mark_heavy(self, address: str) -> None:
+        """For a query that was stopped at a time limit, however long it ran."""
+        c = self._clients.get(address)
+        if c is not None:
+            c.long_until = time.monotonic() + LONG_QUERY_MEMORY
+
     def _charge(self, c: _Client, seconds: float) -> None:
         now = time.monotonic()
-        c.usage, c.stamp = c.used(now) + seconds, now
+        c.usage, c.stamp, c.served = c.used(now) + seconds, now, True
         if seconds > self.heavy_seconds:
             c.long_until = now + LONG_QUERY_MEMORY
 

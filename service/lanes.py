@@ -9,7 +9,7 @@ import asyncio
 
 from .config import Settings
 from .fairness import ClientLimits
-from .pool import PoolError, WorkerPool
+from .pool import PoolError, QueryTimeout, WorkerPool
 
 QUERY = "query"
 PAGES = "pages"
@@ -29,10 +29,16 @@ class Lane:
             return await self.pool.call(request, settings.timeout, settings.worker_wait)
         address = client or "unknown"
         async with self.limits.slot(address) as charge:
-            # A heavy client's query leaves one worker idle for the others (when there are two).
+            # A heavy client's query leaves one worker idle for the others (when there are two); a
+            # newcomer's may take the last one, for at most last_worker_timeout.
             spare = 1 if self.pool.size > 1 and self.limits.heavy(address) else 0
-            return await self.pool.call(request, settings.timeout, settings.worker_wait,
-                                        spare=spare, charge=charge)
+            last = None if self.limits.known(address) else settings.last_worker_timeout
+            try:
+                return await self.pool.call(request, settings.timeout, settings.worker_wait,
+                                            spare=spare, last_timeout=last, charge=charge)
+            except QueryTimeout:
+                self.limits.mark_heavy(address)
+                raise
 
     def health(self, configured: int) -> dict:
         pool = self.pool

@@ -168,20 +168,31 @@ class WorkerPool:
                 self._waiters.remove(entry)
 
     async def call(self, request: dict, timeout: float, wait: float, spare: int = 0,
+                   last_timeout: float | None = None,
                    charge: Callable[[float], None] | None = None) -> dict:
-        """The worker's reply payload; raises QueryTimeout, PoolBusy or WorkerFailed. charge, if
-        given, is told how many seconds a worker spent on the request."""
+        """The worker's reply payload; raises QueryTimeout, PoolBusy or WorkerFailed. spare: see
+        _acquire; last_timeout: the limit when the request takes the last idle worker of several;
+        charge, if given, is told how many seconds a worker spent on the request."""
         if self._closed:
             raise PoolBusy("the service is shutting down")
         started = time.monotonic()
         w = await self._acquire(wait, spare)
         began = time.monotonic()
+        deadline = started + timeout
+        # The last free worker is kept for short queries: whoever takes it gets less time.
+        short = last_timeout is not None and self.size > 1 and not self._idle \
+            and began + last_timeout < deadline
+        if short:
+            deadline = began + last_timeout
         healthy = False
         try:
             w.conn.send(request)
-            remaining = max(timeout - (time.monotonic() - started), 0.001)
-            if not await _readable(w.conn, remaining):
+            if not await _readable(w.conn, max(deadline - time.monotonic(), 0.001)):
                 self.killed += 1
+                if short:
+                    raise QueryTimeout(
+                        f"the query ran longer than {last_timeout:g} s, the limit while every other "
+                        "query worker is busy, and was stopped; try again shortly, or narrow it")
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s (the limit) and was "
                                    "stopped; narrow it, add a LIMIT, or use the downloads")
             try:

@@ -7,6 +7,8 @@ told apart by binding to distinct loopback addresses, as Linux routes all of 127
 """
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import socket
 import threading
 import time
@@ -71,7 +73,7 @@ class ThreadServer:
 def server(built_dir, queries_dir):
     settings = Settings(data_dir=built_dir, queries_dir=queries_dir, timeout=TIMEOUT, workers=2,
                         page_workers=1, warm=False, header_timeout=1.0, body_timeout=1.0,
-                        heavy_client_seconds=1.0)
+                        heavy_client_seconds=1.0, last_worker_timeout=TIMEOUT)
     s = ThreadServer(create_app(settings), settings)
     yield s
     s.stop()
@@ -163,6 +165,60 @@ def test_a_heavy_client_leaves_a_worker_for_the_others(server):
     _wait_until(lambda: pool.idle == 2, 15)
 
 
+def test_the_last_free_worker_stops_a_newcomers_long_query_early(server, monkeypatch):
+    state = server.app.state.service
+    monkeypatch.setattr(state, "settings",
+                        dataclasses.replace(state.settings, last_worker_timeout=1.0))
+    pool, limits = _lane(server, "query").pool, _lane(server, "query").limits
+    _wait_until(lambda: pool.idle == 2, 15)
+    first = _in_background(server, f"{CROSS} # two idle", "127.0.4.1")
+    _wait_until(lambda: pool.idle == 1, 5)
+    r, elapsed = _timed(lambda: server.get("/sparql", {"query": f"{CROSS} # last"}, "127.0.4.2"))
+    assert r.status_code == 503 and "while every other query worker is busy" in r.text
+    assert elapsed < 2.5
+    assert limits.heavy("127.0.4.2")  # and so it may not take the last worker again
+    first[0].join(15)
+    assert first[1]["r"].status_code == 503 and f"longer than {TIMEOUT:g} s" in first[1]["r"].text
+    _wait_until(lambda: pool.idle == 2, 15)
+
+
+def test_client_limits_keep_order_and_pass_a_cancelled_place_on():
+    """The bookkeeping alone: places in arrival order, a cancelled waiter's place not lost, 429
+    past the queue, newcomers unknown until a query of theirs has run, long ones heavy."""
+    from service.errors import ServiceError
+    from service.fairness import ClientLimits
+
+    async def scenario() -> list:
+        limits, order = ClientLimits(running=1, queue=2, heavy_seconds=1.0), []
+
+        async def query(tag: str, hold: asyncio.Event, seconds: float = 0.01) -> None:
+            async with limits.slot("a") as charge:
+                order.append(tag)
+                await hold.wait()
+                charge(seconds)
+
+        go = asyncio.Event()
+        first = asyncio.create_task(query("first", go))
+        await asyncio.sleep(0)
+        assert not limits.known("a")
+        second = asyncio.create_task(query("second", go))
+        third = asyncio.create_task(query("third", go, seconds=2.0))
+        await asyncio.sleep(0)
+        with pytest.raises(ServiceError) as refused:
+            async with limits.slot("a"):
+                pass
+        assert refused.value.kind == "too-many"
+        second.cancel()
+        go.set()
+        await asyncio.gather(first, third, return_exceptions=True)
+        assert limits.known("a") and limits.heavy("a") and not limits.heavy("b")
+        async with limits.slot("a"):  # every place was given back
+            pass
+        return order
+
+    assert asyncio.run(scenario()) == ["first", "third"]
+
+
 # -- slow connections ----------------------------------------------------------------------------
 
 def _connect(server: ThreadServer) -> socket.socket:
@@ -174,6 +230,19 @@ def _read_until_closed(sock: socket.socket) -> tuple[bytes, float]:
     while chunk := sock.recv(65536):
         data += chunk
     return data, time.monotonic() - start
+
+
+def _read_response(sock: socket.socket) -> bytes:
+    """One whole response with a Content-Length, the connection left open."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:")))
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head + b"\r\n\r\n" + body
 
 
 def test_a_half_sent_request_head_is_closed_within_the_header_timeout(server):
@@ -194,7 +263,7 @@ def test_the_header_timeout_applies_to_each_request_on_a_kept_alive_connection(s
         sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         time.sleep(0.5)  # slow, but within the second the head may take
         sock.sendall(b"\r\n")
-        assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+        assert _read_response(sock).startswith(b"HTTP/1.1 200")
         time.sleep(0.8)  # idle between requests: uvicorn's keep-alive timeout (5 s) governs this
         sock.sendall(b"GET /health HTTP/1.1\r\n")
         data, elapsed = _read_until_closed(sock)
