@@ -85,5 +85,7 @@ def connection_limit(settings: Settings) -> int:
 
 
 def uvicorn_options(settings: Settings) -> dict:
+    # uvicorn by default takes the client's address from X-Forwarded-For on connections from
+    # 127.0.0.1, so any local client could claim any address and escape its per-client limits.
     return {"http": protocol_class(settings.header_timeout),
-            "limit_concurrency": connection_limit(settings)}
+            "limit_concurrency": connection_limit(settings), "proxy_headers": False}

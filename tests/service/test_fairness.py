@@ -305,6 +305,20 @@ def test_a_flood_of_connections_gets_503_not_an_exhausted_process(built_dir):
         s.stop()
 
 
+def test_x_forwarded_for_does_not_change_the_client_address(built_dir):
+    """uvicorn trusts X-Forwarded-For from 127.0.0.1 by default; serve's options turn that off."""
+    async def whoami(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": scope["client"][0].encode()})
+
+    s = ThreadServer(whoami, Settings(data_dir=built_dir), lifespan="off")
+    try:
+        r = httpx.get(s.url + "/", headers={"X-Forwarded-For": "10.9.9.9"}, timeout=5)
+        assert r.text == "127.0.0.1"
+    finally:
+        s.stop()
+
+
 # -- memory --------------------------------------------------------------------------------------
 
 def test_a_query_past_the_memory_cap_is_503_and_the_worker_replaced(built_dir, queries_dir):
