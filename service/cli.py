@@ -38,14 +38,16 @@ class ServeCommand:
         parser.add_argument("--no-warm", action="store_true",
                             help="do not answer the parameterless catalogue queries at start-up")
         parser.add_argument("--no-cors", action="store_true", help="send no CORS headers")
+        parser.add_argument("--follow-rebuilds", action="store_true",
+                            help="serve a new build as soon as --data points at it (otherwise: on "
+                                 "SIGHUP); every worker moves together, no request is refused")
         parser.add_argument("--store", metavar="URL",
                             help="evaluate queries on this external SPARQL 1.1 endpoint (e.g. Virtuoso's "
                                  "http://host:8890/sparql) holding the published dataset; --data still "
                                  "names the build whose description, graphs and downloads are served")
 
     def run(self, args: argparse.Namespace) -> int:
-        import uvicorn
-
+        from . import reloading
         from .app import create_app
         from .dataset import DatasetMissing
         from .http_server import uvicorn_options
@@ -69,13 +71,18 @@ class ServeCommand:
                             worker_memory=args.worker_memory * 2**20 or None,
                             max_rows=args.max_rows, cache=not args.no_cache, warm=not args.no_warm,
                             cors=not args.no_cors, store_url=args.store)
+        options = {"log_level": "info", "timeout_graceful_shutdown": max(args.timeout, 5),
+                   **uvicorn_options(settings)}
         try:
-            app = create_app(settings)
+            reloading.serve(lambda: create_app(settings), data, args.host, args.port,
+                            args.follow_rebuilds, options)
         except DatasetMissing as exc:
             print(f"hmic-kg: error: {exc}", file=sys.stderr)
             return 2
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info",
-                    timeout_graceful_shutdown=max(args.timeout, 5), **uvicorn_options(settings))
+        except OSError as exc:  # the address: in use, not this machine's, not allowed
+            print(f"hmic-kg: error: cannot listen on {args.host}:{args.port}: {exc.strerror}",
+                  file=sys.stderr)
+            return 2
         return 0
 
 

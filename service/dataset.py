@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,12 @@ class PublishedDataset:
     def __post_init__(self) -> None:
         self.store_path = self.data_dir / "store"
         self.exports = self.data_dir / "exports"
+
+    def release(self) -> None:
+        """No longer served: a later build may remove this version."""
+        if self.in_use >= 0:
+            os.close(self.in_use)
+            self.in_use = -1
 
     def local_path(self, iri: str) -> str | None:
         """The path at which this server answers for iri, or None if iri is not in its namespace."""

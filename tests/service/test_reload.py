@@ -1,0 +1,126 @@
+"""`serve` moves to a new build as a whole, on SIGHUP or by following the link: every answer before
+the move is the old build's, every answer after it the new one's, and no request fails meanwhile."""
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import pytest
+
+from graph_builder.pipeline import versions
+from graph_builder.pipeline.build import build_dataset
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.live
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _count(url: str) -> int:
+    r = httpx.get(f"{url}/sparql", params={"query": COUNT}, timeout=30,
+                  headers={"Accept": "application/sparql-results+json"})
+    r.raise_for_status()
+    return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture
+def site(tmp_path, built):
+    out = tmp_path / "site" / "build"
+    out.parent.mkdir()
+    first = versions.new_version(out)
+    shutil.rmtree(first)
+    shutil.copytree(built, first)
+    versions.publish(first, out)
+    smaller = tmp_path / "two-reports"
+    smaller.mkdir()
+    for name in ("west-mercia-2007-inspection.txt", "cheshire-2007-inspection.txt"):
+        shutil.copy(CORPUS / name, smaller / name)
+    return out, smaller
+
+
+def _serve(out, *extra):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "graph_builder.cli", "serve", "--data", str(out),
+                             "--port", str(port), "--no-warm", "--workers", "1", *extra],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).json().get("status") == "ok":
+                return proc, url
+        except (httpx.HTTPError, ValueError):
+            time.sleep(0.2)
+    proc.kill()
+    raise AssertionError(f"serve did not start: {proc.stderr.read()[-2000:]}")
+
+
+def _until_new_build(url: str, old_built_at: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if httpx.get(f"{url}/health", timeout=10).json().get("built_at") != old_built_at:
+            return
+        time.sleep(0.2)
+    raise AssertionError("the service did not move to the new build")
+
+
+def _stop(proc) -> None:
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_sighup_moves_every_worker_to_the_new_build_and_refuses_nothing(site):
+    out, smaller = site
+    proc, url = _serve(out)
+    try:
+        before, built_at = _count(url), httpx.get(f"{url}/health").json()["built_at"]
+        build_dataset(smaller, out)
+        assert _count(url) == before  # pinned until told
+        after_counts, failures, stop = [], [], threading.Event()
+
+        def keep_asking():
+            while not stop.is_set():
+                try:
+                    after_counts.append(_count(url))
+                except Exception as exc:  # noqa: BLE001 - any failure during the move is the bug
+                    failures.append(repr(exc))
+
+        asker = threading.Thread(target=keep_asking)
+        asker.start()
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGHUP)
+        _until_new_build(url, built_at)
+        time.sleep(0.5)
+        stop.set()
+        asker.join(60)
+        now = _count(url)
+        assert now < before
+        assert failures == []
+        assert set(after_counts) <= {before, now}  # each answer one build's, never a mix
+        assert after_counts[-1] == now
+    finally:
+        _stop(proc)
+
+
+def test_follow_rebuilds_moves_when_the_link_changes(site):
+    out, smaller = site
+    proc, url = _serve(out, "--follow-rebuilds")
+    try:
+        before, built_at = _count(url), httpx.get(f"{url}/health").json()["built_at"]
+        build_dataset(smaller, out)
+        _until_new_build(url, built_at)
+        assert _count(url) < before
+    finally:
+        _stop(proc)
