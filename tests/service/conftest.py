@@ -56,3 +56,23 @@ def client(settings):
     from service.app import create_app
     with TestClient(create_app(settings)) as c:
         yield c
+
+
+@pytest.fixture
+def two_builds(tmp_path, built):
+    """A build link serving a copy of the corpus build, and a two-report corpus to rebuild it
+    with (a smaller build, so answers tell the two apart)."""
+    from graph_builder.pipeline import versions
+    from tests.conftest import CORPUS
+    out = tmp_path / "site" / "build"
+    out.parent.mkdir()
+    first = versions.new_version(out)
+    shutil.rmtree(first)
+    shutil.copytree(built, first)
+    versions.publish(first, out)
+    smaller = tmp_path / "two-reports"
+    smaller.mkdir()
+    for name in ("west-mercia-2007-inspection.txt", "cheshire-2007-inspection.txt"):
+        shutil.copy(CORPUS / name, smaller / name)
+    return out, smaller
+

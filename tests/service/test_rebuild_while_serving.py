@@ -1,15 +1,11 @@
 """A rebuild of the directory being served never mixes two builds: the service stays on the version
 it started with (workers respawned after the rebuild included), /health and downloads describe
 the same build, and the version is kept while it is served."""
-import shutil
-
 from fastapi.testclient import TestClient
 
-from graph_builder.pipeline import versions
 from graph_builder.pipeline.build import build_dataset
 from service.app import create_app
 from service.config import Settings
-from tests.conftest import CORPUS
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -21,17 +17,9 @@ def _count(client) -> int:
     return int(r.json()["results"]["bindings"][0]["n"]["value"])
 
 
-def test_the_served_version_is_pinned_through_a_rebuild(tmp_path, built, queries_dir):
-    out = tmp_path / "site" / "build"
-    out.parent.mkdir()
-    first = versions.new_version(out)
-    shutil.rmtree(first)
-    shutil.copytree(built, first)
-    versions.publish(first, out)
-    smaller = tmp_path / "two-reports"
-    smaller.mkdir()
-    for name in ("west-mercia-2007-inspection.txt", "cheshire-2007-inspection.txt"):
-        shutil.copy(CORPUS / name, smaller / name)
+def test_the_served_version_is_pinned_through_a_rebuild(two_builds, queries_dir):
+    out, smaller = two_builds
+    first = out.resolve()
 
     settings = Settings(data_dir=out, queries_dir=queries_dir, timeout=2.0, workers=2, cache=False,
                         warm=False)

@@ -1,6 +1,5 @@
 """`serve` moves to a new build as a whole, on SIGHUP or by following the link: every answer before
 the move is the old build's, every answer after it the new one's, and no request fails meanwhile."""
-import shutil
 import signal
 import socket
 import subprocess
@@ -11,9 +10,7 @@ import time
 import httpx
 import pytest
 
-from graph_builder.pipeline import versions
 from graph_builder.pipeline.build import build_dataset
-from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.live
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -30,21 +27,6 @@ def _count(url: str) -> int:
                   headers={"Accept": "application/sparql-results+json"})
     r.raise_for_status()
     return int(r.json()["results"]["bindings"][0]["n"]["value"])
-
-
-@pytest.fixture
-def site(tmp_path, built):
-    out = tmp_path / "site" / "build"
-    out.parent.mkdir()
-    first = versions.new_version(out)
-    shutil.rmtree(first)
-    shutil.copytree(built, first)
-    versions.publish(first, out)
-    smaller = tmp_path / "two-reports"
-    smaller.mkdir()
-    for name in ("west-mercia-2007-inspection.txt", "cheshire-2007-inspection.txt"):
-        shutil.copy(CORPUS / name, smaller / name)
-    return out, smaller
 
 
 def _serve(out, *extra):
@@ -81,8 +63,8 @@ def _stop(proc) -> None:
         proc.kill()
 
 
-def test_sighup_moves_every_worker_to_the_new_build_and_refuses_nothing(site):
-    out, smaller = site
+def test_sighup_moves_every_worker_to_the_new_build_and_refuses_nothing(two_builds):
+    out, smaller = two_builds
     proc, url = _serve(out)
     try:
         before, built_at = _count(url), httpx.get(f"{url}/health").json()["built_at"]
@@ -114,8 +96,8 @@ def test_sighup_moves_every_worker_to_the_new_build_and_refuses_nothing(site):
         _stop(proc)
 
 
-def test_follow_rebuilds_moves_when_the_link_changes(site):
-    out, smaller = site
+def test_follow_rebuilds_moves_when_the_link_changes(two_builds):
+    out, smaller = two_builds
     proc, url = _serve(out, "--follow-rebuilds")
     try:
         before, built_at = _count(url), httpx.get(f"{url}/health").json()["built_at"]
