@@ -1,4 +1,4 @@
-"""Child processes that cannot outlive the process that started them."""
+"""Child processes that cannot outlive the process that started them, and memory given back."""
 from __future__ import annotations
 
 import ctypes
@@ -16,3 +16,16 @@ def die_with_parent() -> None:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         except (OSError, AttributeError):
             pass
+
+
+def give_back_freed_memory() -> None:
+    """Returns the heap that freed objects left behind to the operating system (glibc's
+    malloc_trim). After the parsed reports and their N-Quads are dropped, glibc kept ~300 MB of
+    freed heap at 650 reports, which the forked export child then carried too: main process
+    peak 2.11 -> 1.82 GB, export child 1.75 -> 1.18 GB (measured with a /proc sampler)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+            pass
+

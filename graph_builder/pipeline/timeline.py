@@ -51,7 +51,7 @@ from graph_builder import __version__
 from graph_builder.errors import HmicKgError, ReportError
 from graph_builder.export.formats import write_formats
 from graph_builder.iris import DEFAULT_BASE, Minter
-from graph_builder.lifetime import die_with_parent
+from graph_builder.lifetime import die_with_parent, give_back_freed_memory
 from graph_builder.links.graph import links_ntriples, recurring_issues
 from graph_builder.oxrdf import to_ox
 from graph_builder.pipeline.cache import prepare_cached
@@ -168,6 +168,7 @@ def run(files: list[Path], work: Path, cache: Path, base: str, manifest: Manifes
             # and escaped literals; checking every IRI again was a quarter of the load time.
             store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
             del nquads
+            give_back_freed_memory()
             staging.add(store)  # the store holds the report graphs only, and they are final
             n_links, n_followups = finding.result()
             links_graph = ox.NamedNode(str(m.graph("links")))
@@ -194,6 +195,7 @@ def run(files: list[Path], work: Path, cache: Path, base: str, manifest: Manifes
             # Freed while the exports and the loader finish, not after them: dropping a national
             # store takes a second or two, which was the build's last serial step.
             del store
+            give_back_freed_memory()
             counts, written = exporting.result()
             stored = staging.loader.finish()
         finally:
