@@ -7,8 +7,12 @@ from pathlib import Path
 
 
 def _default_workers() -> int:
-    # At least two, so one runaway query never leaves the service without a free evaluator.
-    return max(2, os.cpu_count() or 2)
+    # More query workers than the few clients that may hold one each (one running query per
+    # address): with 2 workers, 4 hostile addresses held both in the first seconds after a start
+    # and cheap /sparql waited up to 3 s; with 6 on 2 cores, cheap p99 stayed at 17 ms
+    # (benchmarks/bench_fairness.py, docs/service.md "Fairness"). Workers run niced and each is
+    # capped by worker_memory; 16 at most.
+    return min(16, max(4, 3 * (os.cpu_count() or 2)))
 
 
 @dataclass(frozen=True)
