@@ -118,14 +118,10 @@ def _half_the_memory() -> float:
 def _limit_memory(gigabytes: float) -> None:
     """The data segment (heap) of this process, bounded: `validate` reads files from anyone, and
     a parser bomb the checks do not know should fail here, not take the machine."""
-    import resource
+    from graph_builder.lifetime import cap_heap
     if not 0 < gigabytes < float("inf"):
         raise HmicKgError(f"--memory-limit must be a positive number of GB (got {gigabytes})")
-    limit = int(gigabytes * 2**30)
-    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    cap_heap(int(gigabytes * 2**30))
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
-"""Child processes that cannot outlive the process that started them, and memory given back."""
+"""Processes that cannot outlive their parent, a bounded heap, and freed memory given back."""
 from __future__ import annotations
 
 import ctypes
+import resource
 import signal
 import sys
 
@@ -28,4 +29,14 @@ def give_back_freed_memory() -> None:
             ctypes.CDLL(None).malloc_trim(0)
         except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
             pass
+
+
+def cap_heap(limit: int) -> None:
+    """Caps this process's heap at `limit` bytes (RLIMIT_DATA: private writable memory, so a
+    store's file maps are not counted), never above the hard limit already set. Past it Python
+    raises MemoryError and Rust's allocator aborts the process."""
+    hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 

@@ -11,7 +11,6 @@ import errno
 import io
 import json
 import os
-import resource
 import signal
 
 from pyoxigraph import (
@@ -26,7 +25,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from graph_builder.lifetime import die_with_parent
+from graph_builder.lifetime import cap_heap, die_with_parent
 
 from .formats import QUAD_FORMATS, RDF_FORMAT, RESULTS_FORMAT
 from .sandbox import SandboxError, deny_network
@@ -187,16 +186,6 @@ def _blocked_connection(exc: OSError) -> bool:
     return exc.errno in codes or any(f"(os error {c})" in str(exc) for c in codes)
 
 
-def cap_memory(limit: int | None) -> None:
-    """Caps the heap (RLIMIT_DATA: private writable memory, so the store's file maps are not
-    counted). Past it, Python raises MemoryError and Rust's allocator aborts the process."""
-    if limit is not None:
-        hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
-
-
 def _send_reply(conn, reply: tuple) -> bool:
     """False once the parent has gone."""
     try:
@@ -218,7 +207,7 @@ def answer(store, req: dict, layers: list[str]) -> tuple:
     """The reply to one request: ("ok", payload) or ("error", kind, message)."""
     try:
         return ("ok", _HANDLERS[req["op"]](store, req))
-    except MemoryError:  # the heap cap (cap_memory) reached by Python rather than by Rust
+    except MemoryError:  # the heap cap (cap_heap) reached by Python rather than by Rust
         return ("error", "memory", "out of memory")
     except SyntaxError as exc:
         return ("error", "syntax", str(exc))
@@ -229,15 +218,14 @@ def answer(store, req: dict, layers: list[str]) -> tuple:
         # regular expression...): the client's query, not the server, is at fault.
         return ("error", "query", str(exc))
     except OSError as exc:
-        if getattr(exc, "worker_kind", None):  # an external store's failure (serve --store)
+        # An external store's failure (serve --store): StoreError, an OSError, names its kind.
+        if getattr(exc, "worker_kind", None):
             return ("error", exc.worker_kind, str(exc))
         if layers and _blocked_connection(exc):
             return ("error", "forbidden", _NO_NETWORK)
         return ("error", "evaluation", f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # noqa: BLE001 - one bad query must not end the worker
-        kind = getattr(exc, "worker_kind", None)  # an external store's failure (serve --store)
-        return ("error", kind, str(exc)) if kind else \
-            ("error", "evaluation", f"{type(exc).__name__}: {exc}")
+        return ("error", "evaluation", f"{type(exc).__name__}: {exc}")
 
 
 def main(conn, store_path: str, memory_limit: int | None = None, nice: int = 0) -> None:
@@ -255,7 +243,8 @@ def main(conn, store_path: str, memory_limit: int | None = None, nice: int = 0) 
             conn.send(("error", str(exc)))
             return
     try:
-        cap_memory(memory_limit)
+        if memory_limit is not None:
+            cap_heap(memory_limit)
         if remote:
             # serve --store: evaluation moves to an external endpoint, so this process needs the
             # network; RemoteStore checks each query with a real parser before it forwards it.
