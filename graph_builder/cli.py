@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import json
 import os
 import sys
@@ -10,12 +9,9 @@ import traceback
 from importlib.metadata import entry_points
 
 from graph_builder import __version__
-from graph_builder.errors import HmicKgError, InternalError
+from graph_builder.errors import HmicKgError, InternalError, environment_message
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-# File-system refusals that name the user's path or disk, not a bug.
-ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
-                      errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EEXIST}
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
@@ -212,11 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
-        if exc.errno not in ENVIRONMENT_ERRNOS:
+        message = environment_message(exc)
+        if message is None:
             return _internal()
-        # The machine refused a file the user chose or a disk the user filled: theirs to fix.
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"hmic-kg: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"hmic-kg: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     except InternalError as exc:
         print(f"hmic-kg: internal error: {exc}\n{exc.details}".rstrip(), file=sys.stderr)

@@ -1,6 +1,21 @@
 """Typed errors. Library code raises these; only the CLI turns them into messages and exit codes."""
 from __future__ import annotations
 
+import errno
+
+# File-system refusals that name a path the user gave or a disk the user filled: theirs to fix,
+# told in one line (exit 2), not a bug. One list for the main process and the forked children.
+ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                                errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.EISDIR,
+                                errno.EEXIST})
+
+
+def environment_message(exc: OSError) -> str | None:
+    """The one-line message for a refusal of ENVIRONMENT_ERRNOS, None for any other OSError."""
+    if exc.errno not in ENVIRONMENT_ERRNOS:
+        return None
+    return f"{exc.filename}: {exc.strerror}" if exc.filename else (exc.strerror or str(exc))
+
 
 class HmicKgError(Exception):
     """Base of every error a user can act on (exit code 2 unless exit_code says otherwise)."""

@@ -6,14 +6,13 @@ in timeline.py (the fork rules); this module only starts, stops and reports.
 """
 from __future__ import annotations
 
-import errno
 import multiprocessing as mp
 import os
 import signal
 import time
 import traceback
 
-from graph_builder.errors import HmicKgError, InternalError
+from graph_builder.errors import HmicKgError, InternalError, environment_message
 
 
 class Forked:
@@ -69,8 +68,9 @@ def _run(conn, fn, args) -> None:
     except HmicKgError as exc:
         conn.send(("user", str(exc), ""))
     except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):  # the disk, not a bug
-            conn.send(("user", f"{exc.filename or 'a file'}: {exc.strerror}", ""))
+        message = environment_message(exc)  # as the CLI judges one in the main process
+        if message is not None:
+            conn.send(("user", message, ""))
         else:
             conn.send(("internal", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
     except BaseException as exc:  # noqa: BLE001 -- reported to the parent, which raises it
