@@ -39,12 +39,15 @@ def read_source(path: str | Path) -> Source:
         raise ReportError(str(p), "is a directory, not a report text") from None
     except OSError as exc:
         raise ReportError(str(p), f"cannot be read: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as fh:
-        mode = os.fstat(fd).st_mode
+    # Checked on the descriptor before it becomes a file object (which refuses a directory with an
+    # error naming the descriptor, not the path).
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
         if stat.S_ISDIR(mode):
             raise ReportError(str(p), "is a directory, not a report text")
-        if not stat.S_ISREG(mode):
-            raise ReportError(str(p), "is not a regular file (a device, FIFO or socket), not a report text")
+        raise ReportError(str(p), "is not a regular file (a device, FIFO or socket), not a report text")
+    with os.fdopen(fd, "rb") as fh:
         try:
             data = fh.read(MAX_BYTES + 1)
         except OSError as exc:

@@ -6,9 +6,7 @@ file must be a Turtle file inside the corpus directory.
 """
 from __future__ import annotations
 
-import errno
 import json
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,26 +16,14 @@ MANIFEST = "manifest.json"
 REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 
 
-def _check_entry(p: Path) -> None:
-    """A corpus entry named like a report must be one: skipping it would lose a report silently."""
-    try:
-        mode = p.stat().st_mode  # follows links
-    except OSError as exc:
-        why = "a link loop" if exc.errno == errno.ELOOP else (
-            "a link to nothing" if p.is_symlink() else exc.strerror)
-        raise HmicKgError(f"{p}: named like a report but is {why}; remove or fix it") from None
-    if not stat.S_ISREG(mode):
-        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file (a FIFO, device or socket)"
-        raise HmicKgError(f"{p}: named like a report but is {kind}; remove or rename it")
-
-
 def discover(corpus: Path) -> list[Path]:
     if not corpus.is_dir():
         raise HmicKgError(f"{corpus}: no such corpus directory")
+    # Every entry named like a report, whatever it is: the reader (extract.source.read_source)
+    # refuses a link loop, a dangling link, a FIFO or a directory with the file's name, where a
+    # filter here used to skip them silently.
     files = sorted(p for p in corpus.iterdir()
                    if p.suffix.lower() in REPORT_SUFFIXES and p.name.lower() != "readme.md")
-    for p in files:
-        _check_entry(p)
     if not files:
         raise HmicKgError(f"{corpus}: no report texts (*.txt, *.md, *.html) in this directory")
     return files

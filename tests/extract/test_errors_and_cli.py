@@ -68,5 +68,7 @@ def test_unplaced_section_is_a_warning_naming_the_line(capsys):
 
 def test_directory_and_missing_file(tmp_path, capsys):
     assert main(["parse", str(tmp_path)]) == 2
+    # Regression: the reader's refusal named the descriptor ("4: Is a directory"), not the path.
+    assert f"{tmp_path}: is a directory" in capsys.readouterr().err
     assert main(["parse", str(tmp_path / "nope.txt")]) == 2
     assert "nope.txt" in capsys.readouterr().err
