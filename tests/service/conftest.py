@@ -76,3 +76,12 @@ def two_builds(tmp_path, built):
         shutil.copy(CORPUS / name, smaller / name)
     return out, smaller
 
+
+def count_triples(client) -> int:
+    """COUNT(*) over the served dataset, through /sparql (a TestClient or an httpx.Client with a
+    base_url): the number that tells two builds apart."""
+    r = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+                   headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.text
+    return int(r.json()["results"]["bindings"][0]["n"]["value"])
+

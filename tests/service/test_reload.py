@@ -1,7 +1,6 @@
 """`serve` moves to a new build as a whole, on SIGHUP or by following the link: every answer before
 the move is the old build's, every answer after it the new one's, and no request fails meanwhile."""
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -11,26 +10,19 @@ import httpx
 import pytest
 
 from graph_builder.pipeline.build import build_dataset
+from tests.conftest import free_port
+from tests.service.conftest import count_triples
 
 pytestmark = pytest.mark.live
-COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _count(url: str) -> int:
-    r = httpx.get(f"{url}/sparql", params={"query": COUNT}, timeout=30,
-                  headers={"Accept": "application/sparql-results+json"})
-    r.raise_for_status()
-    return int(r.json()["results"]["bindings"][0]["n"]["value"])
+    with httpx.Client(base_url=url, timeout=30) as client:
+        return count_triples(client)
 
 
 def _serve(out, *extra):
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "graph_builder.cli", "serve", "--data", str(out),
                              "--port", str(port), "--no-warm", "--workers", "1", *extra],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
