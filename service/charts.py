@@ -27,43 +27,51 @@ class Dot:
 
 @dataclass
 class Panel:
-    """Grades over time on one grade scale: a row per grade (best at the top), a column per year."""
-    title: str
+    """Grades over time: a column per year, and a block of rows per grade scale (a row per grade,
+    best at the top), so each programme's grades stay on their own scale on one time axis."""
     width: int
     height: int
+    blocks: list[tuple[float, str]] = field(default_factory=list)  # (y, scale label)
     rows: list[tuple[float, str]] = field(default_factory=list)  # (y, grade label)
     columns: list[tuple[float, str]] = field(default_factory=list)  # (x, year)
     dots: list[Dot] = field(default_factory=list)
 
 
-def grades_over_time(scale_label: str, grades: list[tuple[int, str]],
-                     judgements: list[tuple[int, int, str, str]]) -> Panel:
-    """grades: (rank, label) of the scale; judgements: (year, rank, grade label, area label)."""
-    grades = sorted(grades, reverse=True)
-    years = sorted({j[0] for j in judgements})
-    left, top, row_h, col_w = 170, 30, 34, 90
-    panel = Panel(scale_label, left + col_w * max(len(years), 1) + 20, top + row_h * len(grades) + 30)
-    y_of = {}
-    for i, (rank, label) in enumerate(grades):
-        y_of[rank] = top + row_h * i + row_h / 2
-        panel.rows.append((y_of[rank], label))
+def grades_over_time(scales: list[tuple[str, list[tuple[int, str]], list[tuple[int, int, str, str]]]]
+                     ) -> Panel:
+    """scales: (scale label, its grades as (rank, label), its judgements as (year, rank, grade
+    label, area label)), in the order to draw them."""
+    years = sorted({j[0] for _, _, judged in scales for j in judged})
+    left, top, row_h, col_w, gap = 190, 10, 30, 80, 28
     x_of = {}
     for i, year in enumerate(years):
         x_of[year] = left + col_w * i + col_w / 2
-        panel.columns.append((x_of[year], str(year)))
-    best = grades[0][0] if grades else 1
-    cells: dict[tuple[int, int], list[str]] = {}
-    for year, rank, _, area in judgements:
-        cells.setdefault((year, rank), []).append(area)
-    for (year, rank), areas in sorted(cells.items()):
-        if rank not in y_of:
-            continue
-        n = len(areas)
-        label = next(lab for r, lab in grades if r == rank)
-        panel.dots.append(Dot(x_of[year], y_of[rank], min(6 + 4 * math.sqrt(n), row_h / 2 - 1), n,
-                              grade_colour(rank, best),
-                              f"{year}: {n} area{'s' if n != 1 else ''} graded {label}: "
-                              + "; ".join(sorted(areas))))
+    panel = Panel(left + col_w * max(len(years), 1) + 20, 0)
+    panel.columns = [(x, str(y)) for y, x in x_of.items()]
+    y = top
+    for label, grades, judged in scales:
+        grades = sorted(grades, reverse=True)
+        y += gap
+        panel.blocks.append((y - 8, label))
+        y_of = {}
+        for rank, grade in grades:
+            y_of[rank] = y + row_h / 2
+            panel.rows.append((y_of[rank], grade))
+            y += row_h
+        best = grades[0][0] if grades else 1
+        cells: dict[tuple[int, int], list[str]] = {}
+        for year, rank, _, area in judged:
+            cells.setdefault((year, rank), []).append(area)
+        for (year, rank), areas in sorted(cells.items()):
+            if rank not in y_of:
+                continue
+            n = len(areas)
+            grade = next(g for r, g in grades if r == rank)
+            panel.dots.append(Dot(x_of[year], y_of[rank], min(6 + 3.5 * math.sqrt(n), row_h / 2 - 1),
+                                  n, grade_colour(rank, best),
+                                  f"{year}: {n} area{'s' if n != 1 else ''} graded {grade}: "
+                                  + "; ".join(sorted(areas))))
+    panel.height = int(y + 30)
     return panel
 
 

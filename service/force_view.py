@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .charts import Panel, grades_over_time
+from .labels import shorten
 from .theme_rule import THEME_PATH
 
 _PREFIXES = """PREFIX insp: <{insp}> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -41,10 +42,12 @@ def force_queries(insp: str) -> dict[str, str]:
           FILTER (?other != ?this)
           ?theme skos:prefLabel ?label .
         }} GROUP BY ?theme ?label ORDER BY DESC(?others) DESC(?n) ?label""",
-        "followups": p + """SELECT ?earlier ?earlierYear ?later ?laterYear ?basis WHERE {
+        "followups": p + """SELECT ?earlier ?earlierYear ?earlierText ?later ?laterYear ?laterText
+            ?basis WHERE {
           ?f a insp:FollowUp ; insp:followUpOf ?earlier ; insp:followUpBy ?later ; insp:basis ?basis .
           ?later insp:force ?this ; insp:reportedIn/insp:year ?laterYear .
           ?earlier insp:reportedIn/insp:year ?earlierYear .
+          OPTIONAL { ?earlier insp:text ?earlierText } OPTIONAL { ?later insp:text ?laterText }
         } ORDER BY ?earlierYear ?laterYear ?earlier""",
     }
 
@@ -57,7 +60,7 @@ def _v(row: dict, key: str) -> str | None:
 @dataclass
 class ForceView:
     judgements: list[dict] = field(default_factory=list)
-    panels: list[Panel] = field(default_factory=list)
+    chart: Panel | None = None
     statements: list[dict] = field(default_factory=list)
     shared: list[dict] = field(default_factory=list)
     followups: list[dict] = field(default_factory=list)
@@ -86,10 +89,10 @@ def build_force_view(res: dict, local) -> ForceView:
     grades: dict[str, dict[int, str]] = {}
     for r in res["scales"]:
         grades.setdefault(_v(r, "scale"), {})[int(_v(r, "rank"))] = _v(r, "gradeLabel")
-    for scale, judged in by_scale.items():
-        view.panels.append(grades_over_time(scale_labels[scale],
-                                            sorted(grades.get(scale, {}).items()), judged))
-    view.panels.sort(key=lambda p: min((c[1] for c in p.columns), default=""))
+    if by_scale:
+        order = sorted(by_scale, key=lambda sc: (min(j[0] for j in by_scale[sc]), scale_labels[sc]))
+        view.chart = grades_over_time([(scale_labels[sc], sorted(grades.get(sc, {}).items()),
+                                        by_scale[sc]) for sc in order])
     kinds = {"Recommendation": "Recommendation", "CauseOfConcern": "Cause of concern"}
     for r in res["statements"]:
         view.statements.append({"path": local(_v(r, "s")), "text": _v(r, "text"),
@@ -102,6 +105,7 @@ def build_force_view(res: dict, local) -> ForceView:
     for r in res["followups"]:
         view.followups.append({"earlier": local(_v(r, "earlier")), "earlier_year": _v(r, "earlierYear"),
                                "later": local(_v(r, "later")), "later_year": _v(r, "laterYear"),
-                               "earlier_iri": _v(r, "earlier"), "later_iri": _v(r, "later"),
+                               "earlier_text": shorten(_v(r, "earlierText") or _v(r, "earlier")),
+                               "later_text": shorten(_v(r, "laterText") or _v(r, "later")),
                                "basis": _v(r, "basis")})
     return view
