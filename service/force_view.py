@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pyoxigraph import NamedNode
+
 from .charts import Panel, grades_over_time
 from .labels import shorten
 from .theme_rule import THEME_PATH
@@ -14,8 +16,9 @@ _PREFIXES = """PREFIX insp: <{insp}> PREFIX skos: <http://www.w3.org/2004/02/sko
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> """
 
 
-def force_queries(insp: str) -> dict[str, str]:
+def force_queries(insp: str, force: str) -> dict[str, str]:
     p = _PREFIXES.format(insp=insp)
+    this = str(NamedNode(force))
     return {
         "judgements": p + """SELECT ?judgement ?year ?programme ?programmeLabel ?area ?areaLabel
             ?grade ?gradeLabel ?rank ?scale ?scaleLabel WHERE {
@@ -33,15 +36,19 @@ def force_queries(insp: str) -> dict[str, str]:
           VALUES ?kind { insp:Recommendation insp:CauseOfConcern }
           ?s a ?kind ; insp:force ?this ; insp:text ?text ; insp:reportedIn/insp:year ?year .
         } ORDER BY ?year ?kind ?s""",
-        "shared": p + f"""SELECT ?theme ?label (COUNT(DISTINCT ?mine) AS ?n)
-            (COUNT(DISTINCT ?other) AS ?others) WHERE {{
-          VALUES ?kind {{ insp:AreaForImprovement insp:CauseOfConcern }}
-          ?mine a ?kind ; insp:force ?this ; {THEME_PATH} ?theme .
-          ?x a ?kind2 ; insp:force ?other ; {THEME_PATH} ?theme .
-          VALUES ?kind2 {{ insp:AreaForImprovement insp:CauseOfConcern }}
-          FILTER (?other != ?this)
+        # Subqueries see no outer binding, so the force is written into them (pyoxigraph's escaped
+        # N-Triples form), and each side is grouped before the join: joining statement to
+        # statement through the theme path took over 10 s for one force of the corpus.
+        "shared": p + f"""SELECT ?theme ?label ?n (COUNT(DISTINCT ?other) AS ?others) WHERE {{
+          {{ SELECT ?theme (COUNT(DISTINCT ?mine) AS ?n) WHERE {{
+              VALUES ?kind {{ insp:AreaForImprovement insp:CauseOfConcern }}
+              ?mine a ?kind ; insp:force {this} ; {THEME_PATH} ?theme }} GROUP BY ?theme }}
+          {{ SELECT DISTINCT ?theme ?other WHERE {{
+              VALUES ?kind {{ insp:AreaForImprovement insp:CauseOfConcern }}
+              ?x a ?kind ; insp:force ?other ; {THEME_PATH} ?theme }} }}
+          FILTER (?other != {this})
           ?theme skos:prefLabel ?label .
-        }} GROUP BY ?theme ?label ORDER BY DESC(?others) DESC(?n) ?label""",
+        }} GROUP BY ?theme ?label ?n ORDER BY DESC(?others) DESC(?n) ?label""",
         "followups": p + """SELECT ?earlier ?earlierYear ?earlierText ?later ?laterYear ?laterText
             ?basis WHERE {
           ?f a insp:FollowUp ; insp:followUpOf ?earlier ; insp:followUpBy ?later ; insp:basis ?basis .

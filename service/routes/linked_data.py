@@ -86,7 +86,7 @@ async def resource(rest: str, request: Request) -> Response:
                "statement_kind": insp + "Statement" in types}
     if insp + "PoliceForce" in types:
         res = await execution.select(state, execution.PAGES,
-                                     {k: with_this(q, iri) for k, q in force_queries(insp).items()})
+                                     {k: with_this(q, iri) for k, q in force_queries(insp, iri).items()})
         context["force"] = build_force_view(res, lambda i: ds.local_path(i) or i)
     if insp + "GradedJudgement" in types:
         res = await execution.select(state, execution.PAGES,
