@@ -4,6 +4,7 @@ import csv
 import html
 import io
 import re
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -133,6 +134,11 @@ def test_coverage_is_said_the_same_on_the_home_page_and_in_void(client):
     assert statement in " ".join(html.unescape(browse(client, "/coverage")).split())
 
 
+def test_readme_states_the_coverage_of_the_corpus_build(client):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"> {_void_coverage(client)}\n" in readme
+
+
 def test_coverage_grid_shows_each_forces_reports_by_year(client):
     text = browse(client, "/coverage")
     row = re.search(r'<tr><th><a href="/id/force/west-mercia">West Mercia Police</a></th>(.*?)</tr>',
@@ -192,3 +198,13 @@ def test_every_html_page_escapes_data(client):
         for tag in re.findall(r"<script[^>]*>", text):
             assert 'src="/' in tag or 'type="application/json"' in tag, (where, tag)
         assert not re.search(r'href="\s*javascript:', text, re.IGNORECASE), where
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig"])
+def test_turtle_and_trig_answers_use_the_projects_prefixes(client, fmt):
+    q = (f"CONSTRUCT {{ ?j <{BASE}/def/inspection/grade> ?g }} WHERE {{ "
+         f"?j <{BASE}/def/inspection/grade> ?g }} LIMIT 3")
+    text = client.get("/sparql", params={"query": q, "format": fmt}).text
+    assert f"@prefix insp: <{BASE}/def/inspection/> ." in text
+    assert "insp:grade" in text
+    assert len(Graph().parse(data=text, format=fmt)) == 3
