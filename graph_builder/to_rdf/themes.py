@@ -71,6 +71,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     ),
     "partnership-working": (
         r"\bwork(?:s|ed|ing)? (?:closely |jointly |together )?with (?:\w+ ){0,2}partners\b",
+        r"\bmulti-agency (?:basis|group|forum|team|approach|working|arrangements?|partnerships?)\b",
     ),
     "abstraction": (
         r"\b(?:pulled|taken|diverted) (?:away )?from (?:their|neighbourhood|local)\b",
@@ -187,7 +188,7 @@ class Tagger:
         self._areas = {a: sorted(ts) for a, ts in area_themes.items()}
         # Reports repeat whole statements (boilerplate recommendations, the same finding in
         # several areas); a national build tags 100,000 items, a third of the workers' time.
-        self._seen: dict[tuple[str, str | None], list[str]] = {}
+        self._seen: dict[tuple[str, str | None, str | None], list[str]] = {}
 
     @classmethod
     def from_graph(cls, g: Graph, base: str = DEFAULT_BASE) -> Tagger:
@@ -219,17 +220,17 @@ class Tagger:
     def area_themes(self, area_iri: str | None) -> list[str]:
         return list(self._areas.get(str(area_iri), ())) if area_iri else []
 
-    def tag_item(self, text: str, area_iri: str | None) -> list[str]:
-        """Themes of a statement of the given assessment area (see theme_cues for the rules), or
-        the area's themes when the text names none."""
-        return self._cached(text, str(area_iri) if area_iri else None)
+    def tag_item(self, text: str, area_iri: str | None, heading: str | None = None) -> list[str]:
+        """Themes of a statement of the given assessment area, printed under the given heading
+        within it (see theme_cues for the rules), or the area's themes when the text names none."""
+        return self._cached(text, str(area_iri) if area_iri else None, heading or None)
 
-    def _cached(self, text: str, area: str | None) -> list[str]:
-        found = self._seen.get((text, area))
+    def _cached(self, text: str, area: str | None, heading: str | None = None) -> list[str]:
+        found = self._seen.get((text, area, heading))
         if found is None:
             if len(self._seen) >= 1 << 16:
                 self._seen.clear()
-            found = self._seen[(text, area)] = self._tag(text, area)
+            found = self._seen[(text, area, heading)] = self._tag(text, area, heading)
         return list(found)
 
     def _descendants(self, theme: str) -> set[str]:
@@ -280,9 +281,13 @@ class Tagger:
                 yield start, stop, theme, key
                 last = (start, stop)
 
-    def _tag(self, text: str, area: str | None) -> list[str]:
+    def _tag(self, text: str, area: str | None, heading: str | None = None) -> list[str]:
         scores, need, units, full = self.scores(text)
         direct = set(self._areas.get(area, ())) if area else set()
+        # A heading within the area ("Child Protection" under protecting vulnerable people) is a
+        # prior as the area is.
+        if heading:
+            direct |= set(self._cached(heading, None))
         # A unit named in a statement filed under one part of its work is that part: "PPU" in
         # the public protection section is the public protection side of the unit.
         for theme, w in sorted(units.items()):

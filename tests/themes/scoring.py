@@ -41,7 +41,9 @@ def corpus_statements() -> dict[str, dict]:
         for kind in KINDS:
             for s in ds.subjects(RDF.type, URIRef(INSP + kind)):
                 area = ds.value(s, URIRef(INSP + "assessmentArea"))
+                topic = ds.value(s, URIRef(INSP + "topic"))
                 out[str(s)] = {"kind": kind, "area": str(area) if area is not None else None,
+                               "heading": str(topic) if topic is not None else None,
                                "text": str(ds.value(s, URIRef(INSP + "text")))}
     return out
 
@@ -55,7 +57,7 @@ def predictions(tagger, items: list[dict]) -> dict[str, set[str]]:
     out = {}
     for it in items:
         s = stmts[it["iri"]]
-        out[it["iri"]] = {t[len(THEME):] for t in tagger.tag_item(s["text"], s["area"])}
+        out[it["iri"]] = {t[len(THEME):] for t in tagger.tag_item(s["text"], s["area"], s["heading"])}
     return out
 
 
