@@ -42,6 +42,9 @@ WEAK: dict[str, tuple[str, ...]] = {
     "ict-systems": ("database",),
     "diversity-and-equality": ("diversity",),
     "neighbourhood-policing": ("npu",),
+    "criminal-justice": ("cj",),
+    "crime-prevention": ("volume crime",),
+    "recruitment-and-retention": ("recruitment",),
 }
 
 # Units that in the 2006-2007 reports hold every kind of vulnerability work. Named in a statement

@@ -69,6 +69,13 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:staff |officer |personnel )turnover\b",
         r"\bturnover (?:of|among|in) (?:staff|officers|personnel)\b",
     ),
+    "serious-and-organised-crime": (
+        r"\blevel 2 (?:criminality|crime|criminals?|operations?|work)\b",
+    ),
+    "workforce": (
+        r"\b(?:commendations|award ceremon\w+|award scheme)\b",
+        r"\brecognis\w* (?:individual )?(?:staff|employees?|officers?)\b",
+    ),
     "partnership-working": (
         r"\bwork(?:s|ed|ing)? (?:closely |jointly |together )?with (?:\w+ ){0,2}partners\b",
         r"\bmulti-agency (?:basis|group|forum|team|approach|working|arrangements?|partnerships?)\b",
@@ -285,14 +292,15 @@ class Tagger:
         scores, need, units, full = self.scores(text)
         direct = set(self._areas.get(area, ())) if area else set()
         # A heading within the area ("Child Protection" under protecting vulnerable people) is a
-        # prior as the area is.
-        if heading:
-            direct |= set(self._cached(heading, None))
+        # prior as the area is, and the narrower of the two.
+        section = set(self._cached(heading, None)) if heading else set()
+        direct |= section
+        section = section or direct
         # A unit named in a statement filed under one part of its work is that part: "PPU" in
         # the public protection section is the public protection side of the unit.
         for theme, w in sorted(units.items()):
-            parts = [t for t in direct if t in self._descendants(theme)]
-            if theme not in direct and len(parts) == 1:
+            parts = [t for t in section if t in self._descendants(theme)]
+            if theme not in section and len(parts) == 1:
                 scores[theme] -= w
                 scores[parts[0]] = scores.get(parts[0], 0.0) + w
         # Broad cues alone are believed only where the area agrees: "partners" three times in a
