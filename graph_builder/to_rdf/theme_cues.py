@@ -29,12 +29,11 @@ import re
 # specific labels of the same themes ("workload", "partner agencies", "chief officer group") stay
 # full cues. "training" is not here: weighed down it lost more right tags than wrong ones.
 WEAK: dict[str, tuple[str, ...]] = {
-    "partnership-working": ("partners", "partnership", "multi agency", "cdrp",
-                            "safer and stronger communities"),
+    "partnership-working": ("partners", "multi agency", "cdrp", "safer and stronger communities"),
     "resources-and-demand": ("demand", "funding", "budget", "finance", "resilience", "staffing levels",
                              "administrative support", "use of resources"),
-    "leadership-and-governance": ("police authority", "pa", "leadership", "cog", "governance",
-                                  "strategic plan", "policing plan"),
+    "leadership-and-governance": ("police authority", "pa", "cog", "governance", "strategic plan",
+                                  "policing plan"),
     "workforce": ("hr", "human resources", "workforce"),
     "vulnerability": ("ppu", "sppu", "jppu", "cava", "vulnerability", "public protection unit",
                       "strategic public protection unit", "joint public protection unit",
@@ -64,7 +63,8 @@ _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 # and no sentence or clause break.
 # A label naming the system, meeting, course or data of something else ("the command and control
 # system", "T&CG meetings", "community engagement training") modifies the statement's subject.
-_MODIFIED = re.compile(r"s?\s+(?:system|database|training|data|target|performance|issue|course|standard)s?\b", re.IGNORECASE)
+_MODIFIED = re.compile(r"(?:s?\s+(?:system|database|training|data|target|performance|issue|course|standard)s?"
+                       r"|-(?:trained|based|led|related|funded))\b", re.IGNORECASE)
 _JOIN = re.compile(r"[^.;:()]{0,45}")
 _JOINER = re.compile(r",|/|\band\b|\bor\b")
 
