@@ -87,6 +87,9 @@ class Weigher:
         self.portfolio = _zones(_PORTFOLIO, text)
         end = _SENTENCE_END.search(text)
         self.first_end = end.end() if end else len(text)
+        # Where the opening (two sentences) of a text of three or more ends.
+        ends = [m.end() for m in _SENTENCE_END.finditer(text.rstrip())]
+        self.lead_end = ends[1] if len(ends) > 2 else len(text)
         self.threshold = 2.0 if self.long else 1.0
 
     def enumerate(self, text: str, cues: list[tuple[int, int, str]]) -> None:

@@ -60,6 +60,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     ),
     "community-engagement": (
         r"\bengag\w* (?:with )?(?:the |local |its |our )*(?:communit(?:y|ies)|public|residents|citizens)\b",
+        r"\bconfidence (?:of|in) (?:the )?(?:local )?(?:public|police|policing|communit(?:y|ies))\b",
+        r"\b(?:public|community|residents') (?:\w+ )?surveys?\b",
     ),
     "investigation": (
         r"\binvestigat(?:e|es|ed|ing|ion of) (?:crimes?|offences)\b",
@@ -76,9 +78,13 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:commendations|award ceremon\w+|award scheme)\b",
         r"\brecognis\w* (?:individual )?(?:staff|employees?|officers?)\b",
     ),
+    "performance-management": (
+        r"\bperformance (?:group|meeting|review|regime|board|panel)s?\b",
+        r"\b(?:held|holds?|holding) (?:\w+ ){0,5}?to account\b",
+    ),
     "partnership-working": (
         r"\bwork(?:s|ed|ing)? (?:closely |jointly |together )?with (?:\w+ ){0,2}partners\b",
-        r"\bmulti-agency (?:basis|group|forum|team|approach|working|arrangements?|partnerships?)\b",
+        r"\bmulti-agency (?:basis|group|forum|team|approach|working|tasking|arrangements?|partnerships?)\b",
     ),
     "abstraction": (
         r"\b(?:pulled|taken|diverted) (?:away )?from (?:their|neighbourhood|local)\b",
@@ -153,12 +159,13 @@ class _Matcher:
 
 class Evidence(NamedTuple):
     """The cues a text gives: each theme's weight, the weight a theme needs in this text, the part
-    of each theme's weight that came from unit names (theme_cues.UNITS), and the themes named by
-    at least one full (not broad) cue."""
+    of each theme's weight that came from unit names (theme_cues.UNITS), the themes named by at
+    least one full (not broad) cue, and those named only once, after the opening sentences."""
     scores: dict[str, float]
     need: float
     units: dict[str, float]
     full: set[str]
+    late: set[str]
 
 
 class Tagger:
@@ -267,7 +274,11 @@ class Tagger:
         weigher.enumerate(text, [c[:3] for c in cues])
         units: dict[str, float] = {}
         full: set[str] = set()
+        first: dict[str, int] = {}
+        mentions: dict[str, int] = {}
         for start, stop, theme, weak in cues:
+            first.setdefault(theme, start)
+            mentions[theme] = mentions.get(theme, 0) + 1
             w = weigher.weight(start, weak, stop)
             bucket = listed if weigher.in_example(start) else scores
             bucket[theme] = bucket.get(theme, 0.0) + w
@@ -277,7 +288,8 @@ class Tagger:
                 full.add(theme)
         for theme, w in listed.items():
             scores[theme] = scores.get(theme, 0.0) + min(w, 0.5)
-        return Evidence(scores, weigher.threshold, units, full)
+        late = {t for t, at in first.items() if at >= weigher.lead_end and mentions[t] == 1}
+        return Evidence(scores, weigher.threshold, units, full, late)
 
     @staticmethod
     def _unoverlapped(spans):
@@ -289,7 +301,7 @@ class Tagger:
                 last = (start, stop)
 
     def _tag(self, text: str, area: str | None, heading: str | None = None) -> list[str]:
-        scores, need, units, full = self.scores(text)
+        scores, need, units, full, late = self.scores(text)
         direct = set(self._areas.get(area, ())) if area else set()
         # A heading within the area ("Child Protection" under protecting vulnerable people) is a
         # prior as the area is, and the narrower of the two.
@@ -307,6 +319,9 @@ class Tagger:
         # neighbourhood policing finding do not make it a finding about partnership working.
         kept = [t for t, s in scores.items()
                 if (s >= need and t in full) or s >= 1.5 * need or (t in direct and s >= need / 2)]
+        # A theme named once, after the opening sentences, is a detail of the statement rather
+        # than its subject (unless the area says otherwise).
+        kept = [t for t in kept if t in direct or t not in late]
         # A handful at most: beyond the strongest three, only themes the text names twice over.
         kept = sorted(kept, key=lambda t: (-scores[t], t not in direct, t))
         kept = kept[:self.MAX_THEMES] + [t for t in kept[self.MAX_THEMES:] if scores[t] >= 2 * need]
