@@ -52,6 +52,7 @@ UNITS = ("ppu", "sppu", "jppu", "cava", "public protection unit", "strategic pub
          "joint public protection unit")
 
 LONG_TEXT_WORDS = 120
+SUBJECT_CHARS = 40
 _EXAMPLE = re.compile(
     r"\b(?:eg|e\.g\.|such as|for example|for instance|including|notably)\b[^.;:)\u2013\u2014]*", re.IGNORECASE)
 # A colon followed, in the same sentence, by three or more items separated by ; or ,
@@ -63,7 +64,7 @@ _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 # and no sentence or clause break.
 # A label naming the system, meeting, course or data of something else ("the command and control
 # system", "T&CG meetings", "community engagement training") modifies the statement's subject.
-_MODIFIED = re.compile(r"(?:s?\s+(?:system|database|training|data|target|performance|issue|course|standard)s?"
+_MODIFIED = re.compile(r"(?:s?\s+(?:system|database|training|data|target|performance|issue|course|standard|team)s?"
                        r"|-(?:trained|based|led|related|funded))\b", re.IGNORECASE)
 _JOIN = re.compile(r"[^.;:()]{0,45}")
 _JOINER = re.compile(r",|/|\band\b|\bor\b")
@@ -105,13 +106,17 @@ class Weigher:
                 self.examples.append((run[0][0], run[-1][1]))
             run = [cue]
 
+    def is_subject(self, start: int) -> bool:
+        return not self.long and start < SUBJECT_CHARS
+
     def in_example(self, start: int) -> bool:
         return _inside(start, self.examples)
 
     def weight(self, start: int, weak: bool, stop: int | None = None) -> float:
         if _inside(start, self.portfolio):
             return 0.0
-        w = 0.5 if weak else 1.0
+        # A broad word in the opening words of a short statement is usually its subject.
+        w = 0.5 if weak and not self.is_subject(start) else 1.0
         if stop is not None and _MODIFIED.match(self.text, stop):
             w *= 0.5
         if _inside(start, self.examples):

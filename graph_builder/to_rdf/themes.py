@@ -85,6 +85,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "partnership-working": (
         r"\bwork(?:s|ed|ing)? (?:closely |jointly |together )?with (?:\w+ ){0,2}partners\b",
         r"\bmulti-agency (?:basis|group|forum|team|approach|working|tasking|arrangements?|partnerships?)\b",
+        r"\b(?:with|between) (?:the )?(?:other|partner|relevant|key|outside) agencies\b",
     ),
     "abstraction": (
         r"\b(?:pulled|taken|diverted) (?:away )?from (?:their|neighbourhood|local)\b",
@@ -284,7 +285,7 @@ class Tagger:
             bucket[theme] = bucket.get(theme, 0.0) + w
             if _key(text[start:stop], True).removesuffix("s").removesuffix("'") in UNITS:
                 units[theme] = units.get(theme, 0.0) + w
-            if not weak and w:
+            if w and (not weak or weigher.is_subject(start)):
                 full.add(theme)
         for theme, w in listed.items():
             scores[theme] = scores.get(theme, 0.0) + min(w, 0.5)
@@ -326,10 +327,12 @@ class Tagger:
         kept = sorted(kept, key=lambda t: (-scores[t], t not in direct, t))
         kept = kept[:self.MAX_THEMES] + [t for t in kept[self.MAX_THEMES:] if scores[t] >= 2 * need]
         if not kept:
-            # Nothing clears the bar: the area's themes, or without an area the text's strongest
-            # theme if it names one at least half as clearly as needed.
+            # Nothing clears the bar: the area's themes (the broadest of them, as nothing says
+            # which part), or without an area the text's strongest theme if it names one at least
+            # half as clearly as needed.
             best = max(scores.values(), default=0.0)
-            kept = sorted(direct) or [t for t, s in scores.items() if s == best and s >= need / 2]
+            broadest = [t for t in direct if not any(t in self._descendants(o) for o in direct)]
+            kept = broadest or [t for t, s in scores.items() if s == best and s >= need / 2]
         return sorted(kept)
 
 

@@ -14,10 +14,10 @@ REPORTS = {"cheshire-2007-inspection", "west-mercia-2007-inspection",
            "west-midlands-2006-baseline-assessment", "west-mercia-2018-peel-effectiveness"}
 
 # Micro-averaged precision and recall over (statement, theme) pairs on the whole sample. Issue 19
-# asks for 0.85 each; measured when written: P 0.803, R 0.827 (docs/themes.md). The floor keeps
-# what was reached from slipping; it is not the target.
+# asks for 0.85 each; measured when written: P 0.813, R 0.848 (held-out half P 0.785, R 0.823;
+# docs/themes.md). The floor keeps what was reached from slipping; it is not the target.
 FLOOR_PRECISION = 0.80
-FLOOR_RECALL = 0.82
+FLOOR_RECALL = 0.84
 
 
 @pytest.fixture(scope="module")
