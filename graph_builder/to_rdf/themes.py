@@ -14,6 +14,13 @@ Matching rules:
   ignore case;
 - where labels overlap, the longest wins: "public protection unit" is the unit that does all
   vulnerability work, not the public-protection theme.
+
+Which matches make a tag (theme_cues weighs each one; docs/themes.md has the figures):
+- a theme needs cues worth 1 (2 in a text over 120 words); the statement's area and heading are a
+  prior, whose themes need half that; broad cues alone need 1.5 times it outside their area;
+- a unit that holds all vulnerability work, named under one part of it, means that part;
+- a theme named once, after the opening two sentences, is a detail unless the area says otherwise;
+- at most three themes, more only where the text names them twice over.
 """
 from __future__ import annotations
 
