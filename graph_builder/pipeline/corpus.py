@@ -13,7 +13,7 @@ from pathlib import Path
 from graph_builder.errors import HmicKgError
 
 MANIFEST = "manifest.json"
-REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
+REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf"}
 
 
 def discover(corpus: Path) -> list[Path]:
@@ -25,7 +25,7 @@ def discover(corpus: Path) -> list[Path]:
     files = sorted(p for p in corpus.iterdir()
                    if p.suffix.lower() in REPORT_SUFFIXES and p.name.lower() != "readme.md")
     if not files:
-        raise HmicKgError(f"{corpus}: no report texts (*.txt, *.md, *.html) in this directory")
+        raise HmicKgError(f"{corpus}: no reports (*.txt, *.md, *.html, *.pdf) in this directory")
     return files
 
 
