@@ -47,6 +47,7 @@ class _Page(HTMLParser):
         self.cells: list[str] | None = None
         self.lists = 0
         self.bold: list[int] = []     # where each open <b> put its "**" in cur
+        self.prefix = ""              # a list item's mark and indent
 
     def _inside(self) -> bool:
         return (self.scope is None or self.depth_in_scope > 0) and not self.skip
@@ -57,10 +58,11 @@ class _Page(HTMLParser):
             if text:
                 self.cells[-1] = (self.cells[-1] + " " + text).strip()
         elif text and text.strip("*"):
-            self.blocks.append((self.kind, text))
+            self.blocks.append((self.kind, self.prefix + text))
         self.cur = []
         self.bold = []
         self.kind = "p"
+        self.prefix = ""
 
     def handle_starttag(self, tag, attrs):
         if tag not in _VOID:
@@ -78,7 +80,7 @@ class _Page(HTMLParser):
             self.kind = "h"
         elif tag == "li":
             self._flush()
-            self.cur.append("  " * max(0, self.lists - 1) + "- ")
+            self.prefix = "  " * max(0, self.lists - 1) + "- "
             self.kind = "li"
         elif tag in ("ul", "ol"):
             self._flush()
@@ -93,6 +95,7 @@ class _Page(HTMLParser):
         elif tag == "br":
             if self.cells is None:
                 self._flush()
+                self.kind = "br"   # a line break: the next line follows without a blank line
         elif tag in ("b", "strong"):
             self.bold.append(len(self.cur))
             self.cur.append("**")
@@ -149,7 +152,7 @@ class _Page(HTMLParser):
         prev = None
         for kind, text in self.blocks:
             # Items of one list, rows of one table: consecutive lines; every other block its own paragraph.
-            if out and not (kind == prev and kind in ("li", "tr")):
+            if out and not (kind == prev and kind in ("li", "tr")) and kind != "br":
                 out.append("")
             out.append(text)
             prev = kind

@@ -7,7 +7,8 @@ Two kinds of evidence, the better one used:
 - running headers: a PDF conversion without form feeds still carries the page headers and
   footers it copied from every page ("October 2007", "Cheshire Constabulary – HMIC Inspection
   Report", a page number), the lines the extractor skips as noise. Each run of them (with only
-  blank lines between) starts a page. Such a count is only as good as the conversion: a page
+  blank lines between, no line twice) starts a page; the date on the cover starts none, and a
+  single such line is no evidence of pages. Such a count is only as good as the conversion: a page
   whose header was lost is merged into the one before. The report says which evidence it has.
 
 A text with neither (a web page, a conversion that dropped the headers) has no pages.
@@ -21,6 +22,7 @@ from .source import Source, physical_lines
 
 FORM_FEEDS = "form-feeds"
 RUNNING_HEADERS = "running-headers"
+COVER_CHARS = 100   # more prose than a title page holds ("HMIC Inspection Report Cheshire Constabulary": 44)
 
 
 def page_starts(text: str) -> tuple[str | None, list[int]]:
@@ -32,18 +34,29 @@ def page_starts(text: str) -> tuple[str | None, list[int]]:
             at = text.find("\f", at + 1)
         # A form feed closing the text opens no page.
         return FORM_FEEDS, [s for s in starts if text[s:].strip()]
-    starts, in_run = [], False
+    runs: list[tuple[int, int]] = []   # (offset of the run, characters of prose before it)
+    seen: set[str] | None = None         # the header lines of the current run; None: not in one
+    prose = 0
     for _, start, end in physical_lines(text):
-        line = text[start:end].strip()
+        line = strip_markup(text[start:end].strip())
         if not line:
             continue
-        if is_noise(strip_markup(line)):
-            if not in_run and start > 0:
-                starts.append(start)
-            in_run = True
-        else:
-            in_run = False
-    return (RUNNING_HEADERS, starts) if starts else (None, [])
+        if not is_noise(line):
+            seen = None
+            prose += len(line)
+            continue
+        # A header line met again (the date under a running title, then the date of the next
+        # page after a blank page) opens the next page even with only blank lines between.
+        if seen is None or line in seen:
+            runs.append((start, prose))
+            seen = set()
+        seen.add(line)
+    # The date on the cover is no page header: a run before any prose but the title.
+    runs = [r for r in runs if r[1] >= COVER_CHARS]
+    # One header-like line is no evidence of pages (a date standing alone).
+    if len(runs) < 2:
+        return None, []
+    return RUNNING_HEADERS, [r[0] for r in runs]
 
 
 def add_pages(model: dict, src: Source) -> None:
