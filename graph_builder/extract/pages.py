@@ -51,8 +51,10 @@ def page_starts(text: str) -> tuple[str | None, list[int]]:
             runs.append((start, prose))
             seen = set()
         seen.add(line)
-    # The date on the cover is no page header: a run before any prose but the title.
-    runs = [r for r in runs if r[1] >= COVER_CHARS]
+    # The date on the cover is no page header: a first run before any prose but the title. (The
+    # next page's header may follow before any prose too: the back of the cover has none.)
+    if runs and runs[0][1] < COVER_CHARS:
+        runs = runs[1:]
     # One header-like line is no evidence of pages (a date standing alone).
     if len(runs) < 2:
         return None, []
