@@ -143,8 +143,8 @@ def page_html(text: str, title: str) -> str:
            f"<title>{html.escape(title)} - HMICFRS</title>",
            '<link rel="stylesheet" href="/assets/site.css"><script>window.dataLayer=[];</script>',
            "</head><body>",
-           '<nav class="site-nav"><ul><li><a href="/">Home</a></li><li><a href="/publications/">Publications'
-           "</a></li></ul></nav>", "<main>"]
+           ('<nav class="site-nav"><ul><li><a href="/">Home</a></li><li><a href="/publications/">Publications'
+            "</a></li></ul></nav>"), "<main>"]
     lines = text.split("\n")
     i = 0
     while i < len(lines):

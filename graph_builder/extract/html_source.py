@@ -13,6 +13,7 @@ have no document element and are read as text (the extractor strips their tags).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html.parser import HTMLParser
 
 from graph_builder.errors import ReportError
@@ -41,6 +42,7 @@ class _Page(HTMLParser):
         self.depth_in_scope = 0
         self.skip = 0
         self.stack: list[str] = []
+        self.open: Counter[str] = Counter()
         self.blocks: list[tuple[str, str]] = []   # (kind, text): kind "p", "li", "tr", "br"
         self.cur: list[str] = []
         self.kind = "p"
@@ -67,6 +69,7 @@ class _Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag not in _VOID:
             self.stack.append(tag)
+            self.open[tag] += 1
         if tag == self.scope:
             self.depth_in_scope += 1
         if tag in _SKIP:
@@ -108,11 +111,13 @@ class _Page(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
-        if tag in _VOID or tag not in self.stack:
+        # A count, not a search of the stack: stray end tags under deep nesting stay linear.
+        if tag in _VOID or not self.open[tag]:
             return
         # Close everything opened inside it too (HTML lets </ul> close an open <li>).
         while self.stack:
             open_ = self.stack.pop()
+            self.open[open_] -= 1
             self._close(open_)
             if open_ == tag:
                 break

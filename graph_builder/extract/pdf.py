@@ -18,6 +18,7 @@ A PDF without a text layer (a scan) is refused: there is no OCR here.
 """
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import resource
@@ -26,6 +27,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from graph_builder.errors import ReportError
 
@@ -33,7 +35,7 @@ PDFTOTEXT = "pdftotext"
 TIMEOUT = 120                 # seconds of wall time for one PDF
 CPU_SECONDS = 120
 MEMORY = 2 * 1024 ** 3        # address space of the converter
-MAX_LAYOUT = 512 * 1024 ** 2  # bytes of word boxes the converter may write
+MAX_LAYOUT = 256 * 1024 ** 2  # bytes of word boxes the converter may write (16 times the text)
 _NS = "{http://www.w3.org/1999/xhtml}"
 _DIGITS = re.compile(r"\d+")
 _BULLET = re.compile(r"^(?:[-*\u2022\u25aa\u25cf]|\d{1,2}[.)])$")
@@ -51,7 +53,7 @@ def _limits() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _layout(path: str, data: bytes) -> bytes:
+def _read_pages(path: str, data: bytes) -> list[list[_Row]]:
     with tempfile.TemporaryDirectory(prefix="hmic-kg-pdf-") as tmp:
         src, out = os.path.join(tmp, "in.pdf"), os.path.join(tmp, "out.html")
         with open(src, "wb") as fh:
@@ -59,7 +61,7 @@ def _layout(path: str, data: bytes) -> bytes:
         try:
             proc = subprocess.run([PDFTOTEXT, "-q", "-bbox-layout", "-enc", "UTF-8", src, out],
                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                  timeout=TIMEOUT, preexec_fn=_limits, env={"PATH": os.environ.get("PATH", "")})
+                                  timeout=TIMEOUT, preexec_fn=_limits, env={"PATH": os.environ.get("PATH", "")}, check=False)
         except FileNotFoundError:
             raise ReportError(path, "is a PDF, and reading PDFs needs poppler's pdftotext "
                               "(Debian package poppler-utils), which is not installed") from None
@@ -70,8 +72,7 @@ def _layout(path: str, data: bytes) -> bytes:
                    1: "could not be opened (damaged, or not a PDF)", 3: "is protected against copying text"}
             reason = why.get(proc.returncode, f"could not be read (pdftotext exit {proc.returncode})")
             raise ReportError(path, f"is a PDF that {reason}")
-        with open(out, "rb") as fh:
-            return fh.read()
+        return _pages(path, out)
 
 
 @dataclass
@@ -104,36 +105,46 @@ class _Row:
         return " ".join(w.text for w in self.words)
 
 
-def _pages(path: str, layout: bytes) -> list[list[_Row]]:
+def _pages(path: str, layout: str) -> list[list[_Row]]:
+    """Rows of words per page, streamed from the converter's file (it can be large)."""
+    pages: list[list[_Row]] = []
+    lines: list[tuple[float, float, list[_Word]]] = []
     try:
-        root = ET.fromstring(layout)
-    except ET.ParseError as exc:
+        for event, el in ET.iterparse(layout, events=("start", "end")):
+            if el.tag == _NS + "page" and event == "start":
+                lines = []
+            elif el.tag == _NS + "line" and event == "end":
+                words = [_Word(float(w.get("xMin")), float(w.get("xMax")), w.text or "")
+                         for w in el.iter(_NS + "word") if (w.text or "").strip()]
+                if words:
+                    lines.append((float(el.get("yMin")), float(el.get("yMax")), words))
+                el.clear()
+            elif el.tag == _NS + "page" and event == "end":
+                pages.append(_rows(len(pages) + 1, lines))
+                el.clear()
+    except (ET.ParseError, TypeError, ValueError) as exc:
         raise ReportError(path, f"is a PDF whose text layer could not be read ({exc})") from None
-    pages = []
-    for n, page in enumerate(root.iter(_NS + "page"), 1):
-        rows: list[_Row] = []
-        for line in page.iter(_NS + "line"):
-            words = [_Word(float(w.get("xMin")), float(w.get("xMax")), w.text or "")
-                     for w in line.iter(_NS + "word") if (w.text or "").strip()]
-            if not words:
-                continue
-            y0, y1 = float(line.get("yMin")), float(line.get("yMax"))
-            # Cells of one table row come as separate lines: one row is every line on the same baseline.
-            same = next((r for r in rows if abs(r.y1 - y1) < 0.5 * (y1 - y0)), None)
-            if same:
-                same.words = sorted(same.words + words, key=lambda w: w.x0)
-                same.y0, same.y1 = min(same.y0, y0), max(same.y1, y1)
-            else:
-                rows.append(_Row(n, y0, y1, words))
-        pages.append(sorted(rows, key=lambda r: (r.y0, r.x0)))
     return pages
+
+
+def _rows(page: int, lines: list[tuple[float, float, list[_Word]]]) -> list[_Row]:
+    """Lines on one baseline are one row: the cells of a table row come as separate lines."""
+    rows: list[_Row] = []
+    for y0, y1, words in sorted(lines, key=lambda t: (t[1], t[2][0].x0)):
+        last = rows[-1] if rows else None
+        if last is not None and abs(last.y1 - y1) < 0.5 * (y1 - y0):
+            last.words = sorted(last.words + words, key=lambda w: w.x0)
+            last.y0 = min(last.y0, y0)
+        else:
+            rows.append(_Row(page, y0, y1, words))
+    return sorted(rows, key=lambda r: (r.y0, r.x0))
 
 
 def _furniture(pages: list[list[_Row]]) -> set[int]:
     """ids of rows that open or close most pages, digits ignored: running titles, page numbers."""
     if len(pages) < 3:
         return set()
-    key = lambda r: _DIGITS.sub("#", r.plain())  # noqa: E731
+    key = lambda r: _DIGITS.sub("#", r.plain())
     heads = Counter(key(p[0]) for p in pages if p)
     feet = Counter(key(p[-1]) for p in pages if p)
     enough = max(2, len(pages) // 2)
@@ -155,7 +166,7 @@ class _Geometry:
         full = sum(c for e, c in edges.items() if abs(e - self.right) <= 1)
         self.justified = full >= 0.3 * max(1, sum(edges.values()))
         gaps = sorted(b.x0 - a.x1 for r in rows if r.x1 < self.right - 5
-                      for a, b in zip(r.words, r.words[1:]))
+                      for a, b in pairwise(r.words))
         self.space = gaps[len(gaps) // 2] if gaps else 3.0
 
     def wrapped(self, row: _Row, nxt: _Row) -> bool:
@@ -171,7 +182,7 @@ class _Geometry:
     def cells(self, row: _Row) -> list[list[_Word]]:
         """Runs of words separated by more than a stretched space: table cells."""
         out = [[row.words[0]]]
-        for a, b in zip(row.words, row.words[1:]):
+        for a, b in pairwise(row.words):
             if b.x0 - a.x1 > max(3 * self.space, 1.2 * row.height):
                 out.append([b])
             else:
@@ -189,7 +200,7 @@ def _table_text(rows: list[_Row], geo: _Geometry) -> list[str]:
     for r in rows:
         cells = [""] * len(cols)
         for c in geo.cells(r):
-            i = max(i for i, x in enumerate(cols) if x <= round(c[0].x0) + 2 * geo.space) if cols else 0
+            i = max(0, bisect.bisect_right(cols, round(c[0].x0) + 2 * geo.space) - 1)
             cells[i] = (cells[i] + " " + " ".join(w.text for w in c)).strip()
         out.append("\t".join(cells))
     return out
@@ -197,7 +208,7 @@ def _table_text(rows: list[_Row], geo: _Geometry) -> list[str]:
 
 def pdf_text(path: str, data: bytes) -> str:
     """The report text of a PDF: paragraphs one per line, form feeds at page boundaries."""
-    pages = _pages(path, _layout(path, data))
+    pages = _read_pages(path, data)
     drop = _furniture(pages)
     rows = [r for p in pages for r in p if id(r) not in drop]
     if not rows:
@@ -241,7 +252,7 @@ def _gap(a: _Row, b: _Row) -> bool:
 
 
 def _blank_style(rows: list[_Row]) -> bool:
-    pairs = [(a, b) for a, b in zip(rows, rows[1:]) if a.page == b.page]
+    pairs = [(a, b) for a, b in pairwise(rows) if a.page == b.page]
     return sum(_gap(a, b) for a, b in pairs) >= 0.1 * max(1, len(pairs))
 
 

@@ -10,7 +10,6 @@ rewrite (one preferred label per glossary term) as plain strings before Oxigraph
 from __future__ import annotations
 
 import json
-
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache

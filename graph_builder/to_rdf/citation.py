@@ -11,6 +11,8 @@ from graph_builder.extract.pages import page_label
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
+# rdflib's DCTERMS.format is str.format on the namespace object, not the term.
+DCTERMS_FORMAT = "http://purl.org/dc/terms/format"
 PUBLISHER = {"baseline-assessment": "HMIC", "inspection-2007": "HMIC", "peel": "HMICFRS"}
 
 
@@ -56,7 +58,7 @@ def describe_source(g, rep, report: dict, insp) -> None:
         g.add((rep, DCTERMS.source, URIRef(src["url"])))
         g.add((rep, SDO.url, URIRef(src["url"])))
     if src.get("format"):
-        g.add((rep, getattr(DCTERMS, "format"), Literal(src["format"])))
+        g.add((rep, URIRef(DCTERMS_FORMAT), Literal(src["format"])))
     if src.get("description"):
         g.add((rep, DCTERMS.description, Literal(src["description"])))
     for isbn in report.get("isbns", []):

@@ -54,3 +54,12 @@ def test_a_page_not_in_utf8_is_refused_naming_the_file_and_line():
 def test_deeply_nested_markup_is_read_without_recursion():
     page = b"<!doctype html><html><main>" + b"<div>" * 100_000 + b"<p>Deep.</p>" + b"</div>" * 100_000 + b"</main></html>"
     assert html_text("deep.html", page) == "Deep.\n"
+
+
+def test_stray_end_tags_under_deep_nesting_stay_linear():
+    import time
+    page = b"<!doctype html><html><main>" + b"<div>" * 50_000 + b"</span>" * 50_000 + b"<p>Deep.</p></main></html>"
+    t0 = time.process_time()
+    assert html_text("stray.html", page) == "Deep.\n"
+    # Quadratic would be 2.5e9 steps (minutes); linear is well under a second even on a loaded host.
+    assert time.process_time() - t0 < 20
