@@ -16,12 +16,15 @@ A text with neither (a web page, a conversion that dropped the headers) has no p
 from __future__ import annotations
 
 import bisect
+import re
 
 from .markup import is_noise, strip_markup
 from .source import Source, physical_lines
 
 FORM_FEEDS = "form-feeds"
 RUNNING_HEADERS = "running-headers"
+_MAYBE_HEADER = re.compile(r"\d|Inspection Report|Baseline Assessment")   # what markup.is_noise needs
+HEADER_CHARS = 160  # longer than any running header or footer (markup included)
 COVER_CHARS = 100   # more prose than a title page holds ("HMIC Inspection Report Cheshire Constabulary": 44)
 
 
@@ -38,10 +41,14 @@ def page_starts(text: str) -> tuple[str | None, list[int]]:
     seen: set[str] | None = None         # the header lines of the current run; None: not in one
     prose = 0
     for _, start, end in physical_lines(text):
-        line = strip_markup(text[start:end].strip())
+        raw = text[start:end]
+        # Headers and footers are short and hold a date, a number or a report title: any other line
+        # is prose, counted without the markup pass (which was most of this scan's time).
+        header = len(raw) <= HEADER_CHARS and _MAYBE_HEADER.search(raw) is not None
+        line = strip_markup(raw.strip()) if header else raw.strip()
         if not line:
             continue
-        if not is_noise(line):
+        if not header or not is_noise(line):
             seen = None
             prose += len(line)
             continue
