@@ -101,3 +101,24 @@ def test_personal_data_read_from_a_pdf_is_masked(pdf_corpus):
     assert "FORCE CONTACT: Sergeant" in text
     for secret in ("Jez Taylor", "01244 614572", "Alison McCausland", "614826"):
         assert secret not in text
+
+
+def test_the_parse_command_reads_a_pdf_and_refuses_a_scan_with_exit_2(pdf_corpus, tmp_path, capsys):
+    import json
+
+    from fpdf import FPDF
+
+    from graph_builder.cli import main
+    assert main(["parse", str(pdf_corpus / "west-mercia-2018-peel-effectiveness.pdf")]) == 0
+    model = json.loads(capsys.readouterr().out)
+    assert model["force"]["id"] == "west-mercia" and model["findings"][0]["location"]["page"] >= 1
+    from tests.extract.test_errors_and_cli import SCHEMA, jsonschema
+    jsonschema.validate(model, SCHEMA)
+    model["report"]["published_source"] = {"title": "PEEL 2018/19", "isbn": ["978-1-84726-448-0"], "format": "text/html"}
+    jsonschema.validate(model, SCHEMA)
+    doc = FPDF()
+    doc.add_page()
+    scan = tmp_path / "scan.pdf"
+    doc.output(str(scan))
+    assert main(["parse", str(scan)]) == 2
+    assert "scan.pdf: is a PDF without a text layer" in capsys.readouterr().err
