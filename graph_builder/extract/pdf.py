@@ -19,6 +19,7 @@ A PDF without a text layer (a scan) is refused: there is no OCR here.
 from __future__ import annotations
 
 import bisect
+import io
 import os
 import re
 import resource
@@ -35,9 +36,11 @@ PDFTOTEXT = "pdftotext"
 TIMEOUT = 120                 # seconds of wall time for one PDF
 CPU_SECONDS = 120
 MEMORY = 2 * 1024 ** 3        # address space of the converter
-MAX_LAYOUT = 256 * 1024 ** 2  # bytes of word boxes the converter may write (16 times the text)
+MAX_LAYOUT = 128 * 1024 ** 2  # bytes of word boxes the converter may write (16 times the text: 2,000 pages)
 _NS = "{http://www.w3.org/1999/xhtml}"
 _DIGITS = re.compile(r"\d+")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+_XML_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:[xX]0*(?:[0-8bcefBCEF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));")
 _BULLET = re.compile(r"^(?:[-*\u2022\u25aa\u25cf]|\d{1,2}[.)])$")
 
 
@@ -53,7 +56,7 @@ def _limits() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _read_pages(path: str, data: bytes) -> list[list[_Row]]:
+def _read_pages(path: str, data: bytes) -> tuple[list[list[_Row]], float]:
     with tempfile.TemporaryDirectory(prefix="hmic-kg-pdf-") as tmp:
         src, out = os.path.join(tmp, "in.pdf"), os.path.join(tmp, "out.html")
         with open(src, "wb") as fh:
@@ -105,17 +108,23 @@ class _Row:
         return " ".join(w.text for w in self.words)
 
 
-def _pages(path: str, layout: str) -> list[list[_Row]]:
-    """Rows of words per page, streamed from the converter's file (it can be large)."""
+def _pages(path: str, layout: str) -> tuple[list[list[_Row]], float]:
+    """Rows of words per page, and the commonest page width, streamed from the converter's file."""
     pages: list[list[_Row]] = []
+    widths: Counter[float] = Counter()
     lines: list[tuple[float, float, list[_Word]]] = []
     try:
-        for event, el in ET.iterparse(layout, events=("start", "end")):
+        with open(layout, "rb") as fh:
+            # XML forbids control characters, raw or as references; a broken font yields them.
+            clean = _XML_CONTROLS.sub(b"", fh.read())
+        for event, el in ET.iterparse(io.BytesIO(clean), events=("start", "end")):
             if el.tag == _NS + "page" and event == "start":
                 lines = []
+                widths[float(el.get("width", "595"))] += 1
             elif el.tag == _NS + "line" and event == "end":
-                words = [_Word(float(w.get("xMin")), float(w.get("xMax")), w.text or "")
-                         for w in el.iter(_NS + "word") if (w.text or "").strip()]
+                # Control characters are no text (a broken font's glyph codes): dropped.
+                words = [_Word(float(w.get("xMin")), float(w.get("xMax")), _CONTROLS.sub("", w.text or ""))
+                         for w in el.iter(_NS + "word") if _CONTROLS.sub("", w.text or "").strip()]
                 if words:
                     lines.append((float(el.get("yMin")), float(el.get("yMax")), words))
                 el.clear()
@@ -124,7 +133,7 @@ def _pages(path: str, layout: str) -> list[list[_Row]]:
                 el.clear()
     except (ET.ParseError, TypeError, ValueError) as exc:
         raise ReportError(path, f"is a PDF whose text layer could not be read ({exc})") from None
-    return pages
+    return pages, (widths.most_common(1)[0][0] if widths else 595.0)
 
 
 def _rows(page: int, lines: list[tuple[float, float, list[_Word]]]) -> list[_Row]:
@@ -160,9 +169,13 @@ def _furniture(pages: list[list[_Row]]) -> set[int]:
 class _Geometry:
     """What the typesetter did: the column's right edge, whether it justified, a space's width."""
 
-    def __init__(self, rows: list[_Row]):
+    def __init__(self, rows: list[_Row], page_width: float):
         edges = Counter(round(r.x1) for r in rows if len(r.words) > 5)
-        self.right = max((e for e, _ in edges.most_common(1)), default=max((r.x1 for r in rows), default=0))
+        if sum(edges.values()) >= 5:
+            self.right = edges.most_common(1)[0][0]
+        else:
+            # Too few full lines to see the margin: take it as wide as the left one.
+            self.right = page_width - min(r.x0 for r in rows)
         full = sum(c for e, c in edges.items() if abs(e - self.right) <= 1)
         self.justified = full >= 0.3 * max(1, sum(edges.values()))
         gaps = sorted(b.x0 - a.x1 for r in rows if r.x1 < self.right - 5
@@ -208,13 +221,13 @@ def _table_text(rows: list[_Row], geo: _Geometry) -> list[str]:
 
 def pdf_text(path: str, data: bytes) -> str:
     """The report text of a PDF: paragraphs one per line, form feeds at page boundaries."""
-    pages = _read_pages(path, data)
+    pages, width = _read_pages(path, data)
     drop = _furniture(pages)
     rows = [r for p in pages for r in p if id(r) not in drop]
     if not rows:
         raise ReportError(path, "is a PDF without a text layer (a scan?): no text to read; "
                           "OCR is not done here, convert it to text first")
-    geo = _Geometry(rows)
+    geo = _Geometry(rows, width)
     # A justified line stretches its spaces to the margin: wide gaps there are not cell boundaries.
     tabled = [len(geo.cells(r)) > 1 and not (geo.justified and abs(r.x1 - geo.right) <= 1) for r in rows]
     # A row between two table rows, with no gap above it, is a table row with one cell filled.
@@ -238,7 +251,7 @@ def pdf_text(path: str, data: bytes) -> str:
         j = i
         while j + 1 < len(rows) and not tabled[j + 1] and not _gap(rows[j], rows[j + 1]) \
                 and geo.wrapped(rows[j], rows[j + 1]):
-            sep = "\f" if rows[j + 1].page != rows[j].page else " "
+            sep = "\f" * (rows[j + 1].page - rows[j].page) or " "
             text += sep + rows[j + 1].plain()
             j += 1
         _emit(lines, rows, i, text, blank_style)
@@ -257,14 +270,16 @@ def _blank_style(rows: list[_Row]) -> bool:
 
 
 def _emit(lines: list[str], rows: list[_Row], i: int, text: str, blank_style: bool) -> None:
+    # One form feed per page boundary passed, so a page without text (a picture, a blank back of a
+    # cover) still counts.
     if i == 0:
-        lines.append(text)
+        lines.append("\f" * (rows[0].page - 1) + text)
         return
     prev = rows[i - 1]
     if prev.page != rows[i].page:
         if blank_style:
             lines.append("")
-        lines.append("\f" + text)
+        lines.append("\f" * (rows[i].page - prev.page) + text)
         return
     if _gap(prev, rows[i]):
         lines.append("")

@@ -122,3 +122,36 @@ def test_the_parse_command_reads_a_pdf_and_refuses_a_scan_with_exit_2(pdf_corpus
     doc.output(str(scan))
     assert main(["parse", str(scan)]) == 2
     assert "scan.pdf: is a PDF without a text layer" in capsys.readouterr().err
+
+
+def test_pages_without_text_still_count(tmp_path):
+    """A picture-only first page and a blank page inside: the text after them keeps its PDF page."""
+    from fpdf import FPDF
+
+    from graph_builder.extract.pages import page_starts
+    doc = FPDF()
+    doc.set_font("helvetica", size=11)
+    doc.add_page()
+    doc.rect(20, 20, 120, 160, style="F")            # page 1: a cover picture
+    doc.add_page()
+    doc.multi_cell(0, 6, "The force has a clear plan.")  # page 2
+    doc.add_page()                                   # page 3: blank
+    doc.add_page()
+    doc.multi_cell(0, 6, "Partners attend meetings.")    # page 4
+    path = tmp_path / "gaps.pdf"
+    doc.output(str(path))
+    text = pdf_reader.pdf_text("gaps.pdf", path.read_bytes())
+    assert text == "\fThe force has a clear plan.\n\f\fPartners attend meetings.\n"
+    _, starts = page_starts(text)
+    assert [1 + sum(1 for s in starts if s <= text.index(t)) for t in ("The force", "Partners")] == [2, 4]
+
+
+def test_control_characters_in_the_text_layer_are_dropped(tmp_path, monkeypatch):
+    """A broken font's glyph codes come through pdftotext as control characters: not text."""
+    layout = ('<html xmlns="http://www.w3.org/1999/xhtml"><body><doc><page width="595" height="842"><flow><block>'
+              '<line xMin="50" yMin="50" xMax="200" yMax="60"><word xMin="50" yMin="50" xMax="90" yMax="60">'
+              'Gun&#x2;</word><word xMin="93" yMin="50" xMax="200" yMax="60">crime.</word></line>'
+              '</block></flow></page></doc></body></html>')
+    body = f"for last; do :; done; printf '%s' '{layout}' > \"$last\""
+    monkeypatch.setattr(pdf_reader, "PDFTOTEXT", _fake_converter(tmp_path, body))
+    assert pdf_reader.pdf_text("x.pdf", b"%PDF-1.4\n") == "Gun crime.\n"
