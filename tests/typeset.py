@@ -129,6 +129,7 @@ def typeset_pdf(text: str, title: str, out: Path) -> Path:
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
+_NUMBERED = re.compile(r"^\d{1,2}\.\s+(.*)$")
 
 
 def _inline(s: str) -> str:
@@ -136,6 +137,22 @@ def _inline(s: str) -> str:
     s = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", s)
     # The texts carry <b> and <p> tags of their own conversion: put back as markup.
     return re.sub(r"&lt;(/?(?:b|p|strong|em|i))&gt;", r"<\1>", s)
+
+
+def _list(items: list[tuple[int, str]], i: int, level: int, out: list[str]) -> int:
+    """A list from (indent level, item) pairs: a deeper item nests inside the item before it."""
+    out.append("<ul>")
+    while i < len(items) and items[i][0] >= level:
+        if items[i][0] > level:
+            i = _list(items, i, items[i][0], out)
+            continue
+        out.append(f"<li>{items[i][1]}")
+        i += 1
+        if i < len(items) and items[i][0] > level:
+            i = _list(items, i, items[i][0], out)
+        out.append("</li>")
+    out.append("</ul>")
+    return i
 
 
 def page_html(text: str, title: str) -> str:
@@ -164,12 +181,20 @@ def page_html(text: str, title: str) -> str:
         if m:
             n = len(m.group(1))
             out.append(f"<h{n}>{_inline(m.group(2))}</h{n}>")
-        elif b:
-            out.append("<ul>")
-            while i < len(lines) and _BULLET.match(lines[i]):
-                out.append(f"<li>{_inline(_BULLET.match(lines[i]).group(1))}</li>")
+        elif _NUMBERED.match(line):
+            out.append(f'<ol start="{line.split(".")[0]}">')
+            while i < len(lines) and _NUMBERED.match(lines[i]):
+                out.append(f"<li>{_inline(_NUMBERED.match(lines[i]).group(1))}</li>")
                 i += 1
-            out.append("</ul>")
+            out.append("</ol>")
+            continue
+        elif b:
+            items = []
+            while i < len(lines) and _BULLET.match(lines[i]):
+                indent = len(lines[i]) - len(lines[i].lstrip(" "))
+                items.append((indent // 2, _inline(_BULLET.match(lines[i]).group(1))))
+                i += 1
+            _list(items, 0, items[0][0], out)
             continue
         else:
             out.append(f"<p>{_inline(line.strip())}</p>")

@@ -34,7 +34,8 @@ TABLES = {
     "findings": """
         SELECT ?force_id ?programme ?year ?area ?kind ?ordinal ?topic ?text ?finding ?report ?source_line ?page ?citation WHERE {
           VALUES (?cls ?kind) { (insp:Strength "strength") (insp:WorkInProgress "work in progress")
-                                (insp:AreaForImprovement "area for improvement") (insp:CauseOfConcern "cause of concern") }
+                                (insp:AreaForImprovement "area for improvement") (insp:CauseOfConcern "cause of concern")
+                                (insp:DetailedFinding "detailed finding") }
           ?finding a ?cls ; insp:force/insp:forceId ?force_id ; insp:programme ?p ; insp:assessmentArea/skos:prefLabel ?area ;
              insp:ordinal ?ordinal ; insp:text ?text ; insp:reportedIn ?report ; insp:sourceSpan/insp:firstLine ?source_line .
           ?p skos:prefLabel ?programme ; insp:year ?year .

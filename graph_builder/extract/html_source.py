@@ -43,13 +43,15 @@ class _Page(HTMLParser):
         self.skip = 0
         self.stack: list[str] = []
         self.open: Counter[str] = Counter()
-        self.blocks: list[tuple[str, str]] = []   # (kind, text): kind "p", "li", "tr", "br"
+        self.blocks: list[tuple[str, str]] = []   # (kind, text): "p", "h", "br", "li<n>", "tr<n>" (n: which list, table)
         self.cur: list[str] = []
         self.kind = "p"
         self.cells: list[str] | None = None
         self.lists = 0
         self.bold: list[int] = []     # where each open <b> put its "**" in cur
         self.prefix = ""              # a list item's mark and indent
+        self.serial = 0               # numbers each top-level list and each table: items of one stay together
+        self.numbers: list[int | None] = []   # per open list: the next item's number (<ol>), or None
 
     def _inside(self) -> bool:
         return (self.scope is None or self.depth_in_scope > 0) and not self.skip
@@ -83,11 +85,23 @@ class _Page(HTMLParser):
             self.kind = "h"
         elif tag == "li":
             self._flush()
-            self.prefix = "  " * max(0, self.lists - 1) + "- "
-            self.kind = "li"
+            # An ordered list keeps its numbers ("1. "), as the text conversions print them.
+            mark = "- "
+            if self.numbers and self.numbers[-1] is not None:
+                mark = f"{self.numbers[-1]}. "
+                self.numbers[-1] += 1
+            self.prefix = "  " * max(0, self.lists - 1) + mark
+            self.kind = f"li{self.serial}"
         elif tag in ("ul", "ol"):
             self._flush()
+            if not self.lists:
+                self.serial += 1
             self.lists += 1
+            start = dict(attrs).get("start") or "1"
+            self.numbers.append((int(start) if start.isdigit() and len(start) < 7 else 1) if tag == "ol" else None)
+        elif tag == "table":
+            self._flush()
+            self.serial += 1
         elif tag == "tr":
             self._flush()
             self.cells = []
@@ -139,11 +153,13 @@ class _Page(HTMLParser):
         elif tag in ("ul", "ol"):
             self._flush()
             self.lists = max(0, self.lists - 1)
+            if self.numbers:
+                self.numbers.pop()
         elif tag == "tr" and self.cells is not None:
             self._flush()
             row, self.cells = self.cells, None
             if any(row):
-                self.blocks.append(("tr", "\t".join(row)))
+                self.blocks.append((f"tr{self.serial}", "\t".join(row)))
         elif tag in _HEADINGS or tag == "li" or tag in _BLOCK or tag in ("td", "th"):
             self._flush()
 
@@ -157,7 +173,7 @@ class _Page(HTMLParser):
         prev = None
         for kind, text in self.blocks:
             # Items of one list, rows of one table: consecutive lines; every other block its own paragraph.
-            if out and not (kind == prev and kind in ("li", "tr")) and kind != "br":
+            if out and not (kind == prev and kind.startswith(("li", "tr"))) and kind != "br":
                 out.append("")
             out.append(text)
             prev = kind

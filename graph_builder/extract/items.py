@@ -45,7 +45,7 @@ class ItemList:
             self.style = self.style or "bullet"
             self.items.append(Item([unit], [unit.text], topic))
             return
-        if last is not None and self._continues(last, unit):
+        if last is not None and last.topic == topic and self._continues(last, unit):
             last.units.append(unit)
             last.parts.append(unit.text)
             return

@@ -78,7 +78,7 @@ def _framework(src: Source, us: list[Unit], fam: str, report: dict) -> dict:
     area_of = _area_locator(walk.areas)
     prior = extract_prior_grades([(u, area_of(u)) for u in us], report["year"])
     return {
-        "areas": areas, "findings": walk.findings, "recommendations": recs,
+        "areas": areas, "findings": walk.findings, "narrative": walk.narrative, "recommendations": recs,
         "good_practice": walk.good_practice, "glossary": glossary,
         "facts": extract_facts(walk.overview_units), "prior_grades": prior,
         "warnings": sorted(walk.warnings + gw, key=lambda w: w["line"] or 0),
@@ -141,6 +141,10 @@ def _peel(src: Source, us: list[Unit], force: dict) -> dict:
         if len({p["grade"] for p in q["prose"]}) > 1:
             w.warnings.append({"line": q["heading"].first, "message":
                                f"question '{q['name']}': the prose states conflicting grades; none is taken"})
+        elif graded and grade is None:
+            w.warnings.append({"line": q["heading"].first, "message":
+                               f"question '{q['name']}' is graded but its text states no grade; "
+                               "the graph records the grade as not stated"})
         areas.append({
             "name": q["name"], "code": q["code"], "group": q["group"], "graded": graded,
             "grade": grade, "grade_source": "prose" if grade else None, "direction_of_travel": None,
@@ -148,7 +152,7 @@ def _peel(src: Source, us: list[Unit], force: dict) -> dict:
             "location": _area_span(q["heading"], q["last"]), "prose_grades": q["prose"],
         })
     return {
-        "areas": areas, "findings": w.findings, "recommendations": w.recommendations,
+        "areas": areas, "findings": w.findings, "narrative": [], "recommendations": w.recommendations,
         "good_practice": [], "glossary": [], "facts": [], "prior_grades": [],
         "warnings": w.warnings,
     }

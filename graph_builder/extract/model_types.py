@@ -103,7 +103,20 @@ class Area(TypedDict):
 
 
 class Finding(TypedDict):
-    kind: Literal["strength", "work-in-progress", "area-for-improvement", "cause-of-concern"]
+    kind: Literal["strength", "work-in-progress", "area-for-improvement", "cause-of-concern",
+                  "detailed-finding"]
+    area: str
+    area_code: NotRequired[str | None]
+    ordinal: int
+    topic: NotRequired[str | None]
+    text: str
+    location: Location
+
+
+class NarrativeStatement(TypedDict):
+    """A paragraph of an area outside its finding lists: its context section, or a section that
+    cannot be placed (kept rather than lost)."""
+    kind: Literal["context", "unclassified"]
     area: str
     area_code: NotRequired[str | None]
     ordinal: int
@@ -117,6 +130,7 @@ class Recommendation(TypedDict):
     area: str
     text: str
     lead_in: NotRequired[str | None]
+    addressee: NotRequired[str | None]  # who the lead-in says should act ('the force')
     deadline: NotRequired[str | None]
     addresses: NotRequired[dict | None]
     printed_in: NotRequired[list[Literal["area", "closing-list"]]]
@@ -176,6 +190,7 @@ class ParseModel(TypedDict):
     force: Force
     areas: list[Area]
     findings: list[Finding]
+    narrative: NotRequired[list[NarrativeStatement]]
     recommendations: list[Recommendation]
     good_practice: list[GoodPractice]
     glossary: list[GlossaryEntry]

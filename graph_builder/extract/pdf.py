@@ -38,6 +38,7 @@ CPU_SECONDS = 120
 MEMORY = 2 * 1024 ** 3        # address space of the converter
 MAX_LAYOUT = 128 * 1024 ** 2  # bytes of word boxes the converter may write (16 times the text: 2,000 pages)
 _NS = "{http://www.w3.org/1999/xhtml}"
+MAX_INDENT = 16   # spaces: a centred title is not a nested item
 _DIGITS = re.compile(r"\d+")
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 _XML_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:[xX]0*(?:[0-8bcefBCEF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));")
@@ -235,6 +236,10 @@ def pdf_text(path: str, data: bytes) -> str:
         if not tabled[i] and tabled[i - 1] and any(tabled[i + 1:i + 3]) and not _gap(rows[i - 1], rows[i]):
             tabled[i] = True
     blank_style = _blank_style(rows)
+    margins: dict[int, Counter[int]] = {}
+    for r in rows:
+        margins.setdefault(r.page, Counter())[round(r.x0)] += 1
+    left = {p: c.most_common(1)[0][0] for p, c in margins.items()}
     lines: list[str] = []
     i = 0
     while i < len(rows):
@@ -247,7 +252,9 @@ def pdf_text(path: str, data: bytes) -> str:
                 _emit(lines, rows, i + k, t, blank_style)
             i = j
             continue
-        text = rows[i].plain()
+        # Indentation kept as spaces (a nested list item), measured in spaces from the page's margin.
+        indent = min(MAX_INDENT, max(0, round((rows[i].x0 - left[rows[i].page]) / geo.space)))
+        text = " " * indent + rows[i].plain()
         j = i
         while j + 1 < len(rows) and not tabled[j + 1] and not _gap(rows[j], rows[j + 1]) \
                 and geo.wrapped(rows[j], rows[j + 1]):

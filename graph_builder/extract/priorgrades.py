@@ -13,7 +13,11 @@ _CITES = [
     re.compile(r"\b(?:graded|assessed|judged|rated)\s+(?:as\s+)?" + _G + r"(?:\s+and\s+" + _D + r")?", re.IGNORECASE),
     re.compile(r"\bgrade of\s+" + _G + r"(?:\s+and\s+" + _D + r")?", re.IGNORECASE),
 ]
-_AREA = re.compile(r"\b(?:for the (?:inspection )?area of|in the area of|for)\s+((?:the\s+)?[A-Za-z][A-Za-z ,'-]+?)"
+# The cited framework is named in the citation's own clause, capitalised as frameworks are printed:
+# in 'graded Good during the 2005 baseline process, with ... made for improvement' nothing is named
+# and the citation belongs to the area the sentence sits in.
+_AREA = re.compile(r"(?:\b(?:for the (?:inspection )?area of|in the area of)\s+((?:the\s+)?[A-Za-z][A-Za-z ,'-]+?)"
+                   r"|\bfor\s+((?:the\s+)?[A-Z][A-Za-z ,'-]+?))"
                    r"(?:\s+\([A-Z]{2,6}\))?(?=\s+(?:in|by|during|at)\b|[.,;]|$)")
 # Every citation contains one of these words: a unit without any has no citation to split out.
 # Tested on the casefolded text, which is exact: every character IGNORECASE lets match one of their
@@ -51,8 +55,8 @@ def extract_prior_grades(units: list[tuple[Unit, str | None]], report_year: int 
                 prior = year is not None or re.search(r"\bbaseline\b", sentence, re.IGNORECASE)
                 if not prior:
                     continue
-                am = _AREA.search(sentence[m.end():])
-                cited_area = am.group(1).strip() if am else None
+                am = _AREA.search(re.split(r"[,;]\s", sentence[m.end():], maxsplit=1)[0])
+                cited_area = (am.group(1) or am.group(2)).strip() if am else None
                 if cited_area and cited_area.lower().startswith("the "):
                     cited_area = cited_area[4:]
                 out.append({

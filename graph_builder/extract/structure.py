@@ -52,6 +52,7 @@ class Walk:
     glossary_units: list[Unit] = field(default_factory=list)
     overview_units: list[Unit] = field(default_factory=list)
     summary_rows: list[list[str]] = field(default_factory=list)
+    narrative: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
 
 
@@ -113,12 +114,15 @@ class FrameworkWalker:
         section: str | None = None
         items: ItemList | None = None
         topic: str | None = None
+        topic_open = False                 # a sub-heading seen, no item under it yet
         gp: GoodPracticeBox | None = None
         pending_rec: int | None = None
         pending: str | None = None          # "grade", "grade-row", "distribution"
         dist_labels: list[str] | None = None
         rec_group: str | None = None
         region = "front"
+        prose: ItemList | None = None      # the paragraphs of a context or unplaced section
+        prose_topic: str | None = None
 
         def close_items():
             nonlocal items
@@ -129,6 +133,18 @@ class FrameworkWalker:
                         "ordinal": n, "topic": it.topic, "text": it.text, "location": it.location})
             items = None
 
+        def close_prose():
+            nonlocal prose
+            if prose is not None and area is not None:
+                kind = "context" if section == "context" else "unclassified"
+                n = sum(1 for x in self.w.narrative if x["area"] == area.name and x["kind"] == kind)
+                for it in prose.items:
+                    n += 1
+                    self.w.narrative.append({"kind": kind, "area": area.name, "area_code": area.code,
+                                             "ordinal": n, "topic": it.topic, "text": it.text,
+                                             "location": it.location})
+            prose = None
+
         def close_gp():
             nonlocal gp
             if gp is not None and gp.has_content():
@@ -138,13 +154,13 @@ class FrameworkWalker:
         for i, u in enumerate(self.u):
             if i >= self.glossary_at:
                 if i == self.glossary_at:
-                    close_items(); close_gp()
+                    close_items(); close_prose(); close_gp()
                     region = "glossary"
                 else:
                     self.w.glossary_units.append(u)
                 continue
             if i == self.recs_at:
-                close_items(); close_gp()
+                close_items(); close_prose(); close_gp()
                 region, area, section = "recommendations", None, None
                 continue
             kind = heading_kind(u.text)
@@ -160,7 +176,7 @@ class FrameworkWalker:
 
             new_area = self._area_at(i) if i >= self.first_area else None
             if new_area is not None:
-                close_items(); close_gp()
+                close_items(); close_prose(); close_gp()
                 region, area, section, pending, topic = "findings", new_area, None, None, None
                 self.w.areas.append(area)
                 continue
@@ -169,7 +185,7 @@ class FrameworkWalker:
                 continue
             dm = _DOMAIN.match(u.text) if self.family == "baseline-assessment" else None
             if dm and u.bullet is None and not u.table and looks_like_heading(u.text):
-                close_items(); close_gp()
+                close_items(); close_prose(); close_gp()
                 self.domains[dm.group(1)] = dm.group(2).strip()
                 section = "between-areas"
                 continue
@@ -215,10 +231,12 @@ class FrameworkWalker:
                 continue
 
             if kind in ("distribution", "context", "good-practice") or kind in FINDING_KINDS:
-                close_items(); close_gp()
-                section, topic = kind, None
+                close_items(); close_prose(); close_gp()
+                section, topic, topic_open = kind, None, False
                 if kind == "distribution":
                     pending = "distribution"
+                elif kind == "context":
+                    prose, prose_topic = ItemList(), u.text
                 elif kind in FINDING_KINDS:
                     items = ItemList()
                 elif kind == "good-practice":
@@ -234,19 +252,32 @@ class FrameworkWalker:
 
             if section in FINDING_KINDS and items is not None:
                 if self._is_subheading(i, u, items):
-                    nxt = self.u[i + 1] if i + 1 < len(self.u) else None
-                    if nxt is not None and nxt.bullet is not None:
-                        topic = u.text
+                    nxt = self._after_titles(i)
+                    if nxt is not None and (nxt.bullet is not None or self._is_paragraph(nxt)):
+                        # A sub-heading the vocabulary does not know (a plan title, a topic): the
+                        # block's kind goes on under it. Stacked sub-headings make one topic.
+                        topic = f"{topic} – {u.text}" if topic_open and topic else u.text
+                        topic_open = True
                         continue
+                    # A box of another kind inside the block (a table with its key, an embedded
+                    # evaluation): not findings, but its paragraphs are kept as unclassified statements.
                     close_items()
-                    section = "unplaced"
+                    section, prose, prose_topic = "unplaced", ItemList(), u.text
                     self.w.warnings.append({"line": u.first, "message":
                                             f"section '{u.text}' in area '{area.name}' could not be placed; "
-                                            "its text is kept in the area's span but not extracted"})
+                                            "its paragraphs are kept as unclassified statements"})
                     continue
                 if u.table:
                     continue
                 items.add(u, topic)
+                topic_open = False
+                continue
+            if section in ("context", "unplaced") and prose is not None:
+                if not u.table:
+                    if u.bullet is None and looks_like_heading(u.text) and not ends_sentence(u.text):
+                        prose_topic = u.text
+                    else:
+                        prose.add(u, prose_topic)
                 continue
             if section == "good-practice" and gp is not None:
                 if not gp.add(u):
@@ -254,8 +285,20 @@ class FrameworkWalker:
                     gp = GoodPracticeBox(first=u)
                     gp.add(u)
                 continue
-        close_items(); close_gp()
+        close_items(); close_prose(); close_gp()
         return self.w
+
+    def _after_titles(self, i: int) -> Unit | None:
+        """The first unit after i that is not itself a title-like line."""
+        for u in self.u[i + 1:i + 6]:
+            if u.table or u.bullet is not None or not looks_like_heading(u.text) or ends_sentence(u.text):
+                return u
+        return None
+
+    @staticmethod
+    def _is_paragraph(u: Unit) -> bool:
+        return not u.table and not heading_kind(u.text) and not field_label(u.text) and not (
+            looks_like_heading(u.text) and not ends_sentence(u.text))
 
     def _is_subheading(self, i: int, u: Unit, items: ItemList) -> bool:
         if u.bullet is not None or u.table or not looks_like_heading(u.text) or ends_sentence(u.text):
@@ -265,7 +308,10 @@ class FrameworkWalker:
             return False  # a paragraph cut short by a page break: its continuation opens in lower case
         prev_done = not items.items or ends_sentence(items.items[-1].text)
         if items.style == "paragraph":
-            return u.marked and prev_done
+            # Unmarked, a short title line (at most 14 words, no closing punctuation) is a sub-heading
+            # where a paragraph of more words (and a dozen at least) follows it.
+            return prev_done and (u.marked or (nxt is not None and self._is_paragraph(nxt)
+                                               and len(nxt.text.split()) > max(12, len(u.text.split()))))
         return prev_done
 
     def _front(self, u: Unit) -> None:

@@ -98,6 +98,8 @@ def looks_like_heading(text: str) -> bool:
     t = text.strip()
     if not t or len(t) > 100 or len(t.split()) > 14:
         return False
-    if _HEADING_END.search(t) or not (t[0].isupper() or t[0].isdigit()):
+    # A quoted title ('“Safer Together” delivery plan') is a heading as much as a bare one.
+    first = t.lstrip("“‘\"'(")[:1]
+    if _HEADING_END.search(t) or not (first.isupper() or first.isdigit()):
         return False
     return True

@@ -28,7 +28,9 @@ from .citation import describe_source, statement_citation
 FAMILY_SCALE = {"baseline-assessment": "egfp", "inspection-2007": "egfp", "peel": "peel-2014"}
 FAMILY_INSPECTORATE = {"baseline-assessment": "hmic", "inspection-2007": "hmic", "peel": "hmicfrs"}
 KIND_CLASS = {"strength": "Strength", "work-in-progress": "WorkInProgress",
-              "area-for-improvement": "AreaForImprovement", "cause-of-concern": "CauseOfConcern"}
+              "area-for-improvement": "AreaForImprovement", "cause-of-concern": "CauseOfConcern",
+              "detailed-finding": "DetailedFinding"}
+NARRATIVE_CLASS = {"context": "ContextStatement", "unclassified": "UnclassifiedStatement"}
 
 
 def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | None = None,
@@ -80,8 +82,8 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
     describe_source(g, rep, r, insp)
     cited: dict[URIRef, list[dict]] = {}   # statement -> its span locations, for its citation
 
-    def themes(subject: URIRef, text: str, area_iri: URIRef | None) -> None:
-        for t in tagger.tag_item(text, str(area_iri) if area_iri is not None else None):
+    def themes(subject: URIRef, text: str, area_iri: URIRef | None, heading: str | None = None) -> None:
+        for t in tagger.tag_item(text, str(area_iri) if area_iri is not None else None, heading):
             g.add((subject, insp.theme, URIRef(t)))
 
     def span(subject: URIRef, loc: dict, k: int = 1) -> None:
@@ -111,9 +113,18 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
         areas[a["name"]] = (aslug, m.area(prog, aslug))
         if a.get("national_distribution"):
             _distribution(g, m, prog, scale, aslug, a["national_distribution"], rep)
-        if not a["graded"] or not a["grade"] or a["grade"] == "Not graded":
+        if not a["graded"] or a["grade"] == "Not graded":
             continue
         j = m.u("data", "judgement", prog, fid, aslug)
+        if not a["grade"]:
+            # Graded, but the text does not state the grade: said in the graph rather than left out.
+            g.add((j, RDF.type, insp.GradeNotStated))
+            g.add((j, insp.force, force))
+            g.add((j, insp.programme, m.programme(prog)))
+            g.add((j, insp.assessmentArea, areas[a["name"]][1]))
+            g.add((j, insp.reportedIn, rep))
+            span(j, a["location"])
+            continue
         g.add((j, RDF.type, insp.GradedJudgement))
         g.add((j, RDF.type, QB.Observation))
         g.add((j, QB.dataSet, m.u("data", "judgement", prog)))
@@ -136,8 +147,20 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
         g.add((s, insp.ordinal, Literal(fnd["ordinal"], datatype=XSD.integer)))
         if fnd.get("topic"):
             g.add((s, insp.topic, Literal(fnd["topic"])))
-        themes(s, fnd["text"], area_iri)
+        themes(s, fnd["text"], area_iri, fnd.get("topic"))
         span(s, fnd["location"])
+
+    for st in model.get("narrative", []):
+        aslug, area_iri = areas[st["area"]]
+        s = m.u("id", "statement", fid, prog, aslug, st["kind"], str(st["ordinal"]))
+        _statement(g, insp, s, insp[NARRATIVE_CLASS[st["kind"]]], rep, force, prog_iri=m.programme(prog))
+        g.add((s, insp.text, Literal(st["text"])))
+        g.add((s, insp.assessmentArea, area_iri))
+        g.add((s, insp.ordinal, Literal(st["ordinal"], datatype=XSD.integer)))
+        if st.get("topic"):
+            g.add((s, insp.topic, Literal(st["topic"])))
+        themes(s, st["text"], area_iri)
+        span(s, st["location"])
 
     for rec in model["recommendations"]:
         num = rec["number"] if rec["number"] is not None else hashlib.sha256(rec["text"].encode()).hexdigest()[:8]
@@ -151,6 +174,10 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
         themes(s, rec["text"], areas[rec["area"]][1] if rec["area"] in areas else None)
         if rec.get("deadline"):
             g.add((s, insp.deadline, Literal(rec["deadline"])))
+        if rec.get("lead_in"):
+            g.add((s, insp.leadIn, Literal(rec["lead_in"])))
+        if rec.get("addressee"):
+            g.add((s, insp.addressee, Literal(rec["addressee"])))
         addr = rec.get("addresses")
         if addr and rec["area"] in areas:
             g.add((s, insp.addresses, m.u("id", "finding", fid, prog, areas[rec["area"]][0], addr["kind"],

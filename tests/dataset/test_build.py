@@ -49,8 +49,12 @@ def test_every_item_of_every_report_is_there_once_rdflib(rdflib_ds, model):
     assert len(in_report(rdflib_ds, model, INSP.GradedJudgement)) == len(graded)
     for kind, cls in (("strength", INSP.Strength), ("work-in-progress", INSP.WorkInProgress),
                       ("area-for-improvement", INSP.AreaForImprovement),
-                      ("cause-of-concern", INSP.CauseOfConcern)):
+                      ("cause-of-concern", INSP.CauseOfConcern), ("detailed-finding", INSP.DetailedFinding)):
         assert len(in_report(rdflib_ds, model, cls)) == sum(f["kind"] == kind for f in model["findings"]), kind
+    for kind, cls in (("context", INSP.ContextStatement), ("unclassified", INSP.UnclassifiedStatement)):
+        assert len(in_report(rdflib_ds, model, cls)) == sum(x["kind"] == kind for x in model["narrative"]), kind
+    unstated = [a for a in model["areas"] if a["graded"] and not a["grade"]]
+    assert len(in_report(rdflib_ds, model, INSP.GradeNotStated)) == len(unstated)
     assert len(in_report(rdflib_ds, model, INSP.Recommendation)) == len(model["recommendations"])
     assert len(in_report(rdflib_ds, model, INSP.GoodPracticeExample)) == len(model["good_practice"])
 
@@ -175,7 +179,8 @@ def test_csv_tables_match_the_graph(built, oxstore):
     assert [(r["grade"], r["year"]) for r in wm] == [("Excellent", "2007")]
     with (built / "exports" / "csv" / "findings.csv").open(encoding="utf-8") as fh:
         assert sum(1 for _ in csv.DictReader(fh)) == _count(oxstore, INSP.Strength) + _count(
-            oxstore, INSP.WorkInProgress) + _count(oxstore, INSP.AreaForImprovement) + _count(oxstore, INSP.CauseOfConcern)
+            oxstore, INSP.WorkInProgress) + _count(oxstore, INSP.AreaForImprovement) + _count(
+            oxstore, INSP.CauseOfConcern) + _count(oxstore, INSP.DetailedFinding)
 
 
 def test_build_record_and_exports(built):

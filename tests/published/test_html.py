@@ -27,11 +27,11 @@ def test_the_site_around_the_report_is_not_read(html_corpus):
 def test_blocks_lists_tables_and_entities():
     page = (b"<!doctype html><html><head><title>t</title><style>p{}</style></head><body>"
             b"<nav><a href='/'>Home</a></nav><main><h2>Strengths</h2><p>One &amp; two\n  lines.</p>"
-            b"<ul><li>first</li><li>second<ul><li>inner</li></ul></li></ul>"
+            b"<ul><li>first</li><li>second<ul><li>inner</li></ul></li></ul><ol start='3'><li>three</li><li>four</ol>"
             b"<table><tr><th>Excellent</th><th>Good</th></tr><tr><td>6</td><td></td></tr></table>"
             b"<p>A <b>bold</b> word<br>and a break.<b> </b></p><script>var x='<p>no</p>';</script></main>"
             b"<footer>f</footer></body></html>")
-    assert html_text("p.html", page) == ("## Strengths\n\nOne & two lines.\n\n- first\n- second\n  - inner\n\n"
+    assert html_text("p.html", page) == ("## Strengths\n\nOne & two lines.\n\n- first\n- second\n  - inner\n\n3. three\n4. four\n\n"
                                          "Excellent\tGood\n6\t\n\nA **bold** word\nand a break.\n")
 
 
