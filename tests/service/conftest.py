@@ -45,6 +45,8 @@ def queries_dir() -> Path:
 @pytest.fixture(scope="session")
 def settings(built_dir, queries_dir):
     from service.config import Settings
+    # max_rows above the largest report graph (West Mercia 2007: 5,217 triples once every statement
+    # carries its citation), which test_linked_data serves whole; the limit's own tests set theirs.
     return Settings(data_dir=built_dir, queries_dir=queries_dir, timeout=5.0, workers=2,
                     # A 2007 report graph, served whole at its graph IRI, is about 6,000 triples
                     # since area context statements are kept (the default limit is 100,000).
