@@ -48,8 +48,6 @@ def settings(built_dir, queries_dir):
     # max_rows above the largest report graph (West Mercia 2007: 5,217 triples once every statement
     # carries its citation), which test_linked_data serves whole; the limit's own tests set theirs.
     return Settings(data_dir=built_dir, queries_dir=queries_dir, timeout=5.0, workers=2,
-                    # A 2007 report graph, served whole at its graph IRI, is about 6,000 triples
-                    # since area context statements are kept (the default limit is 100,000).
                     max_rows=20_000, max_response_bytes=8 * 1024 * 1024, max_query_length=20_000)
 
 
