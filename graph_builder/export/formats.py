@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph_builder.export.jsonld import context_document, context_for, write_dataset
+from graph_builder.export.jsonld import write_dataset
+from graph_builder.export.jsonld_context import context_document, context_for
 from graph_builder.export.ontology_docs import ontology_html
 from graph_builder.export.prefixes import prefixes_for
 from graph_builder.iris import Minter

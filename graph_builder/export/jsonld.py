@@ -1,14 +1,14 @@
 """JSON-LD written from RDF terms: compacted with the project's context by default, expanded on
 request (docs/contracts.md, "JSON-LD").
 
-The context is made from the ontology: the prefixes of the exports and one term per class and
-property of the inspection namespace ("grade": "insp:grade"), none with a type coercion or a
-container, so that every value keeps its own datatype or language and a term fits any value.
+The context (jsonld_context.py) holds prefixes and plain terms ("grade": "insp:grade"), none with
+a type coercion or a container, so that every value keeps its own datatype or language and a term
+fits any value. This module imports only pyoxigraph: the service's query workers load it.
 
 The compaction here is the JSON-LD 1.1 Compaction Algorithm for exactly that kind of context and
 flattened input (node objects from RDF: IRIs, literals, `@type`; no lists, no embedded nodes), and
 it streams: pyld (the maintained JSON-LD processor) took 10 s for the 52,000-quad corpus build and
-rdflib 6 s, which is 5 to 10 minutes at 650 reports. tests/dataset/test_jsonld.py holds it to
+rdflib 6 s, which is 5 to 10 minutes at 650 reports. tests/dataset/test_exports.py holds it to
 pyld's own compaction of the same expanded nodes, and to the quads it came from.
 """
 from __future__ import annotations
@@ -18,10 +18,6 @@ from collections.abc import Iterable, Iterator
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from graph_builder.export.prefixes import prefixes_for
-from graph_builder.iris import Minter
-from graph_builder.reference.graphs import ontology_graph
-
 JSONLD_NS = "http://www.w3.org/ns/json-ld#"
 EXPANDED = JSONLD_NS + "expanded"
 COMPACTED = JSONLD_NS + "compacted"
@@ -29,36 +25,12 @@ CONTEXT_PATH = "/def/context.jsonld"  # where the service publishes it, under th
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_OWL = "http://www.w3.org/2002/07/owl#"
-_TERM_TYPES = {_OWL + "Class", _OWL + "ObjectProperty", _OWL + "DatatypeProperty",
-               _OWL + "AnnotationProperty", _OWL + "SymmetricProperty", _OWL + "TransitiveProperty",
-               "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property",
-               "http://www.w3.org/2000/01/rdf-schema#Class"}
 _GEN_DELIMS = tuple(":/?#[]@")
 
 
 class CannotCompact(ValueError):
     """An IRI whose scheme is one of the context's prefixes ("insp:x" as a whole IRI): written
     compacted it would read back as another IRI (JSON-LD's "IRI confused with prefix")."""
-
-
-def context_for(base: str) -> dict:
-    """The @context object: prefixes first, then the ontology's terms, each group sorted."""
-    insp = str(Minter(base).insp)
-    prefixes = prefixes_for(insp)
-    g = ontology_graph(base)
-    terms = set()
-    for s, p, o in g:
-        if str(p) == _RDF_TYPE and str(o) in _TERM_TYPES and str(s).startswith(insp):
-            local = str(s)[len(insp):]
-            if local and local.isidentifier() and local not in prefixes:
-                terms.add(local)
-    return {**dict(sorted(prefixes.items())), **{t: f"insp:{t}" for t in sorted(terms)}}
-
-
-def context_document(context: dict) -> str:
-    return json.dumps({"@context": context}, indent=2, ensure_ascii=False) + "\n"
 
 
 class Compactor:

@@ -16,11 +16,11 @@ from graph_builder.export.formats import THEME_SEPARATOR
 from graph_builder.export.jsonld import (
     CannotCompact,
     Compactor,
-    context_for,
     expanded_node,
     grouped,
     write_triples,
 )
+from graph_builder.export.jsonld_context import context_for
 from graph_builder.iris import DEFAULT_BASE
 from graph_builder.reference.graphs import reference_graph
 
