@@ -98,7 +98,7 @@ async def resource(rest: str, request: Request) -> Response:
         res = await execution.select(state, execution.PAGES,
                                      {k: with_this(q, iri) for k, q in force_queries(insp, iri).items()})
         context["force"] = build_force_view(res, lambda i: ds.local_path(i) or i)
-    if insp + "GradedJudgement" in types:
+    if insp + "GradedJudgement" in types or insp + "GradeNotStated" in types:
         res = await execution.select(state, execution.PAGES,
                                      {"national": distribution_query(insp, iri)})
         context["national"] = national_chart(res["national"])
