@@ -5,8 +5,6 @@ import html
 import re
 from urllib.parse import urlencode
 
-from .conftest import BASE
-
 HTML_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 # corpus/west-mercia-2018-peel-effectiveness.txt l.70: "How effective is the force at protecting
 # those who are vulnerable from harm, and supporting victims?" is followed by its areas for
