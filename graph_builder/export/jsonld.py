@@ -140,22 +140,8 @@ def expanded_node(subject, pairs: list) -> dict:
     return node
 
 
-def grouped(triples: Iterable, contiguous: bool = False) -> Iterator[tuple]:
-    """(subject, [(predicate, object), ...]) from triples or quads of one graph. contiguous: they
-    come grouped by subject (a store's index order), so each group is yielded as soon as it is
-    complete; otherwise all are gathered first, in order of first appearance."""
-    if contiguous:
-        subject, pairs = None, []
-        for t in triples:
-            s = t.subject
-            if s != subject:
-                if pairs:
-                    yield subject, pairs
-                subject, pairs = s, []
-            pairs.append((t.predicate, t.object))
-        if pairs:
-            yield subject, pairs
-        return
+def grouped(triples: Iterable) -> Iterator[tuple]:
+    """(subject, [(predicate, object), ...]) from triples, in order of first appearance."""
     groups: dict = {}
     for t in triples:
         groups.setdefault(t.subject, []).append((t.predicate, t.object))
@@ -194,8 +180,9 @@ def write_triples(out, triples: Iterable, context: dict | None) -> None:
 
 
 def write_dataset(out, store, context: dict | None) -> None:
-    """Every named graph of a pyoxigraph store, in IRI order, each a graph object whose nodes
-    follow the store's index order (deterministic for the same quads)."""
+    """Every named graph of a pyoxigraph store, in IRI order, each a graph object of its nodes in
+    @id order, each node's values in N-Triples order (as JSON-LD's flattening orders them): the
+    in-memory store's own order depends on its hash tables, and the file must not."""
     graphs = sorted(store.named_graphs(), key=lambda g: g.value)
     compactor = Compactor(context) if context is not None else None
     out.write(b"[\n" if context is None else ('{"@context":' + _dump(context) + ',\n"@graph":[\n').encode())
@@ -203,7 +190,23 @@ def write_dataset(out, store, context: dict | None) -> None:
         gid = compactor.iri(g.value, False) if compactor else g.value
         out.write(((",\n" if i else "") + '{"@id":' + json.dumps(gid, ensure_ascii=False)
                    + ',"@graph":[\n').encode())
-        write_nodes(out, grouped(store.quads_for_pattern(None, None, None, g), contiguous=True),
-                    context, compactor)
+        write_nodes(out, sorted_nodes(store, g), context, compactor)
         out.write(b"]}")
     out.write(b"\n]\n" if context is None else b"\n]}\n")
+
+
+def sorted_nodes(store, graph) -> Iterator[tuple]:
+    """(subject, sorted pairs) of one graph, subjects in @id order; only the subjects are held, so
+    the largest graph (the links) costs no copy of its quads."""
+    subjects = sorted({q.subject for q in store.quads_for_pattern(None, None, None, graph)}, key=_id)
+    for s in subjects:
+        by_p: dict = {}
+        for q in store.quads_for_pattern(s, None, None, graph):
+            by_p.setdefault(q.predicate, []).append(q.object)
+        pairs = []
+        for p in sorted(by_p, key=_id):
+            objects = by_p[p]
+            if len(objects) > 1:  # most properties have one value: no N-Triples form to make
+                objects.sort(key=str)
+            pairs.extend((p, o) for o in objects)
+        yield s, pairs

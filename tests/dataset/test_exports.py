@@ -17,7 +17,7 @@ from graph_builder.export.jsonld import (
     CannotCompact,
     Compactor,
     expanded_node,
-    grouped,
+    sorted_nodes,
     write_triples,
 )
 from graph_builder.export.jsonld_context import context_for
@@ -73,7 +73,7 @@ def test_dataset_jsonld_is_compacted_and_holds_exactly_the_dataset(built, contex
 @pytest.mark.parametrize("graph", ["ontology", "report/west-mercia/peel-2018", "description"])
 def test_compaction_is_pylds(store, context, graph):
     g = ox.NamedNode(f"{DEFAULT_BASE}/graph/{graph}")
-    groups = list(grouped(store.quads_for_pattern(None, None, None, g), contiguous=True))
+    groups = list(sorted_nodes(store, g))
     expanded = [expanded_node(s, pairs) for s, pairs in groups]
     ours = [Compactor(context).node(s, pairs) for s, pairs in groups]
     theirs = jsonld.compact(expanded, {"@context": context}, {"documentLoader": refuse, "graph": True})
