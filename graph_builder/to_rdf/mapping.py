@@ -78,8 +78,8 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
     g.add((text_iri, insp.content, Literal(text)))
     g.add((rep, insp.hasText, text_iri))
 
-    def themes(subject: URIRef, text: str, area_iri: URIRef | None) -> None:
-        for t in tagger.tag_item(text, str(area_iri) if area_iri is not None else None):
+    def themes(subject: URIRef, text: str, area_iri: URIRef | None, heading: str | None = None) -> None:
+        for t in tagger.tag_item(text, str(area_iri) if area_iri is not None else None, heading):
             g.add((subject, insp.theme, URIRef(t)))
 
     def span(subject: URIRef, loc: dict, k: int = 1) -> None:
@@ -139,7 +139,7 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
         g.add((s, insp.ordinal, Literal(fnd["ordinal"], datatype=XSD.integer)))
         if fnd.get("topic"):
             g.add((s, insp.topic, Literal(fnd["topic"])))
-        themes(s, fnd["text"], area_iri)
+        themes(s, fnd["text"], area_iri, fnd.get("topic"))
         span(s, fnd["location"])
 
     for st in model.get("narrative", []):
