@@ -1,7 +1,7 @@
 """HTTP content negotiation (RFC 9110 section 12.5.1): q-values, wildcards, most specific range wins."""
 from __future__ import annotations
 
-from .formats import BY_NAME, Format
+from .formats import BY_NAME, JSONLD_EXPANDED, Format
 
 
 class NotAcceptable(Exception):
@@ -53,7 +53,9 @@ def _quality(media_type: str, ranges: list[tuple[str, str, float]], alias: bool 
             spec = 0
         else:
             continue
-        if spec > best_spec:
+        # The same range twice (application/ld+json with a profile at q=0 and without one at
+        # q=1): parameters other than q are not compared, so the more generous one counts.
+        if spec > best_spec or (spec == best_spec and q > best_q):
             best_spec, best_q = spec, q
     return best_q
 
@@ -79,14 +81,45 @@ def negotiate(accept: str | None, offered: tuple[Format, ...]) -> Format:
 # Other names clients put in `format` (SPARQLWrapper and some endpoints' conventions).
 _ALIASES = {"ttl": "turtle", "n3": "turtle", "nt": "ntriples", "n-triples": "ntriples",
             "nq": "nquads", "n-quads": "nquads", "json-ld": "jsonld", "rdf": "rdfxml",
+            "json-ld-expanded": "jsonld-expanded",
             "rdf+xml": "rdfxml", "srj": "json", "srx": "xml", "text/n3": "turtle"}
 # When a name means one thing for solutions and another for graphs, the graph reading.
 _GRAPH_READING = {"json": "jsonld", "xml": "rdfxml"}
 
 
+def wants_expanded(accept: str | None) -> bool:
+    """Whether the JSON-LD media range asks for the expanded document form: a profile parameter
+    naming http://www.w3.org/ns/json-ld#expanded (JSON-LD 1.1, section 9; a space-separated list
+    of profile IRIs, quoted or not) on an application/ld+json range with q above 0."""
+    for part in (accept or "").split(","):
+        fields = [f.strip() for f in part.split(";")]
+        if fields[0].lower() != "application/ld+json":
+            continue
+        params = {}
+        for param in fields[1:]:
+            key, _, value = param.partition("=")
+            params[key.strip().lower()] = value.strip().strip('"')
+        try:
+            if float(params.get("q", "1")) <= 0:
+                continue
+        except ValueError:
+            continue
+        if JSONLD_EXPANDED.profile in params.get("profile", "").split():
+            return True
+    return False
+
+
 def choose(format_param: str | None, accept: str | None, offered: tuple[Format, ...]) -> Format:
     """The `format` parameter wins over Accept (browsers cannot set Accept from a link). It may be a
-    name (csv, turtle, ...) or media types, as SPARQLWrapper sends."""
+    name (csv, turtle, ...) or media types, as SPARQLWrapper sends. JSON-LD is the compacted form
+    unless the expanded one is asked for (`format=jsonld-expanded`, or the JSON-LD profile)."""
+    fmt = _choose(format_param, accept, offered)
+    if fmt is BY_NAME["jsonld"] and wants_expanded(format_param if format_param else accept):
+        return JSONLD_EXPANDED
+    return fmt
+
+
+def _choose(format_param: str | None, accept: str | None, offered: tuple[Format, ...]) -> Format:
     if format_param:
         name = format_param.strip().lower()
         name = _ALIASES.get(name, name)
@@ -94,6 +127,8 @@ def choose(format_param: str | None, accept: str | None, offered: tuple[Format, 
             name = _GRAPH_READING[name]
         fmt = BY_NAME.get(name)
         if fmt is not None and fmt in offered:
+            return fmt
+        if fmt is JSONLD_EXPANDED and BY_NAME["jsonld"] in offered:
             return fmt
         if "/" in name:
             return negotiate(name, offered)

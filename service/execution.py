@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from .compression import GZIP_FROM, accepts_gzip, compress
 from graph_builder.export.prefixes import prefixes_for
 
+from .compression import GZIP_FROM, accepts_gzip, compress
 from .formats import Format, content_type
+from .jsonld_context import published_context
 from .lanes import PAGES, QUERY, lane_of
 from .state import ServiceState
 
@@ -37,6 +38,8 @@ async def run(state: ServiceState, lane: str, query: str, fmt: Format,
                "max_rows": settings.max_rows, "max_bytes": settings.max_response_bytes}
     if fmt.name in PREFIXED_FORMATS:  # Turtle and TriG read best with the project's prefixes
         request["prefixes"] = prefixes_for(f"{state.dataset.base}/def/inspection/")
+    elif fmt.name == "jsonld":  # compacted with the context the service publishes
+        request["context"] = published_context(state.dataset.base)
     reply = await lane_of(state.lanes, lane).call(request, settings, client)
     meta = {"X-Result-Rows": str(reply["rows"])} if reply.get("rows") is not None else {}
     state.cache.put(key, reply["body"], meta)

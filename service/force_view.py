@@ -20,12 +20,16 @@ def force_queries(insp: str, force: str) -> dict[str, str]:
     p = _PREFIXES.format(insp=insp)
     this = str(NamedNode(force))
     return {
+        # Graded areas whose text states no grade (insp:GradeNotStated) are rows without one.
         "judgements": p + """SELECT ?judgement ?year ?programme ?programmeLabel ?area ?areaLabel
             ?grade ?gradeLabel ?rank ?scale ?scaleLabel WHERE {
-          ?judgement a insp:GradedJudgement ; insp:force ?this ; insp:programme ?programme ;
-                     insp:assessmentArea ?area ; insp:grade ?grade ; insp:reportedIn/insp:year ?year .
+          { ?judgement a insp:GradedJudgement ; insp:grade ?grade .
+            ?grade skos:prefLabel ?gradeLabel ; insp:rank ?rank }
+          UNION { ?judgement a insp:GradeNotStated }
+          ?judgement insp:force ?this ; insp:programme ?programme ;
+                     insp:assessmentArea ?area ; insp:reportedIn/insp:year ?year .
           ?programme skos:prefLabel ?programmeLabel ; insp:gradeScale ?scale .
-          ?area skos:prefLabel ?areaLabel . ?grade skos:prefLabel ?gradeLabel ; insp:rank ?rank .
+          ?area skos:prefLabel ?areaLabel .
           OPTIONAL { ?scale skos:prefLabel|rdfs:label ?scaleLabel0 }
           BIND(COALESCE(STR(?scaleLabel0), REPLACE(STR(?scale), "^.*/", "")) AS ?scaleLabel)
         } ORDER BY ?year ?programmeLabel ?areaLabel""",
@@ -83,12 +87,15 @@ def build_force_view(res: dict, local) -> ForceView:
     by_scale: dict[str, list[tuple[int, int, str, str]]] = {}
     scale_labels: dict[str, str] = {}
     for r in res["judgements"]:
+        graded = _v(r, "grade") is not None
         view.judgements.append({
             "path": local(_v(r, "judgement")), "year": _v(r, "year"),
             "programme": _v(r, "programmeLabel"), "programme_path": local(_v(r, "programme")),
             "area": _v(r, "areaLabel"), "area_path": local(_v(r, "area")),
-            "grade": _v(r, "gradeLabel"), "grade_path": local(_v(r, "grade")),
-            "rank": int(_v(r, "rank")), "scale": _v(r, "scaleLabel")})
+            "grade": _v(r, "gradeLabel"), "grade_path": local(_v(r, "grade")) if graded else None,
+            "rank": int(_v(r, "rank")) if graded else None, "scale": _v(r, "scaleLabel")})
+        if not graded:  # in the table, said plainly; a chart has no place for it
+            continue
         scale = _v(r, "scale")
         scale_labels[scale] = _v(r, "scaleLabel")
         by_scale.setdefault(scale, []).append((int(_v(r, "year")), int(_v(r, "rank")),

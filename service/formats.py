@@ -11,6 +11,7 @@ class Format:
     name: str  # value of the `format` parameter
     media_type: str  # what the response says it is
     aliases: tuple[str, ...] = ()  # other media types a client may ask for
+    profile: str | None = None  # the media type's profile parameter (JSON-LD's document forms)
 
 
 # Order matters: the first entry is the default when the client expresses no preference.
@@ -29,8 +30,12 @@ GRAPH_FORMATS = (
     Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml")),
 )
 HTML = Format("html", "text/html", ("application/xhtml+xml",))
+# JSON-LD comes compacted with the published context unless expanded is asked for, by the JSON-LD
+# profile in Accept or by this name in `format` (conneg.choose); never offered on its own.
+JSONLD_EXPANDED = Format("jsonld-expanded", "application/ld+json",
+                         profile="http://www.w3.org/ns/json-ld#expanded")
 
-BY_NAME = {f.name: f for f in (*SOLUTION_FORMATS, *GRAPH_FORMATS, HTML)}
+BY_NAME = {f.name: f for f in (*SOLUTION_FORMATS, *GRAPH_FORMATS, HTML, JSONLD_EXPANDED)}
 
 RESULTS_FORMAT = {
     "json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML,
@@ -38,12 +43,14 @@ RESULTS_FORMAT = {
 }
 RDF_FORMAT = {
     "turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "nquads": RdfFormat.N_QUADS,
-    "trig": RdfFormat.TRIG, "jsonld": RdfFormat.JSON_LD, "rdfxml": RdfFormat.RDF_XML,
+    "trig": RdfFormat.TRIG, "rdfxml": RdfFormat.RDF_XML,
 }
+JSONLD_FORMATS = {"jsonld", "jsonld-expanded"}  # written by graph_builder.export.jsonld
 QUAD_FORMATS = {"nquads", "trig"}
 
 
 def content_type(fmt: Format) -> str:
-    if fmt.media_type.startswith("text/") or fmt.name in ("json", "jsonld", "xml", "rdfxml"):
-        return f"{fmt.media_type}; charset=utf-8"
-    return fmt.media_type
+    media = fmt.media_type + (f'; profile="{fmt.profile}"' if fmt.profile else "")
+    if fmt.media_type.startswith("text/") or fmt.name in ("json", "jsonld", "jsonld-expanded", "xml", "rdfxml"):
+        return f"{media}; charset=utf-8"
+    return media

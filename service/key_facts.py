@@ -6,17 +6,24 @@ from __future__ import annotations
 from pyoxigraph import NamedNode
 
 from .charts import BarChart, distribution
-from .resource_view import Link, ResourceView, Value
+from .resource_view import INSP_PATH, Link, ResourceView, Value
 
-# insp: properties shown as key facts, in this order.
+# insp: properties shown as key facts, in this order (a recommendation's lead-in, addressee and
+# deadline; a detailed or unclassified statement's topic, the sub-heading it sits under).
 KEY = ("force", "programme", "reportedIn", "assessmentArea", "grade", "directionOfTravel",
-       "gradeSource", "year", "theme", "addresses", "addressedBy")
+       "gradeSource", "year", "topic", "leadIn", "addressee", "deadline", "theme", "addresses",
+       "addressedBy")
+NOT_STATED = "Grade not stated in the report text"
 LONG_QUOTE = 600  # characters: a longer quotation is collapsed under its first lines
 
 
 def key_facts(view: ResourceView, insp: str) -> list[tuple[Link, list[Value]]]:
     by_name = {p.iri[len(insp):]: (p, values) for p, values in view.properties
                if p.iri.startswith(insp)}
+    if any(t.iri == insp + "GradeNotStated" for t in view.types) and "grade" not in by_name:
+        # The area was graded, but the report's text does not say how (insp:GradeNotStated).
+        by_name["grade"] = (Link(insp + "grade", "grade", INSP_PATH + "grade", True),
+                            [Value(text=NOT_STATED)])
     return [by_name[name] for name in KEY if name in by_name]
 
 

@@ -15,8 +15,11 @@ SHORT = 90  # characters of a statement's text that stand for it in a list
 def composed_labels_query(iris: list[str], insp: str) -> str:
     values = " ".join(str(NamedNode(i)) for i in iris)
     skos = "http://www.w3.org/2004/02/skos/core#"
-    return f"""SELECT ?x ?force ?area ?year ?text WHERE {{ VALUES ?x {{ {values} }}
-      {{ ?x a <{insp}GradedJudgement> ; <{insp}force>/<{skos}prefLabel> ?force ;
+    # A graded area whose text states no grade (insp:GradeNotStated) is named as its judgement
+    # would be, and says so.
+    return f"""SELECT ?x ?force ?area ?year ?text ?notStated WHERE {{ VALUES ?x {{ {values} }}
+      {{ VALUES (?kind ?notStated) {{ (<{insp}GradedJudgement> false) (<{insp}GradeNotStated> true) }}
+         ?x a ?kind ; <{insp}force>/<{skos}prefLabel> ?force ;
             <{insp}assessmentArea>/<{skos}prefLabel> ?area ; <{insp}reportedIn>/<{insp}year> ?year }}
       UNION {{ ?x <{insp}text> ?text }} }}"""
 
@@ -31,7 +34,9 @@ def composed_labels(rows: list[dict]) -> dict[str, str]:
     for r in rows:
         x = r["x"][1]
         if r.get("area"):
-            out[x] = f"{r['force'][1]}, {r['year'][1]}: {r['area'][1]}"
+            not_stated = r.get("notStated") and r["notStated"][1] == "true"
+            out[x] = (f"{r['force'][1]}, {r['year'][1]}: {r['area'][1]}"
+                      + (" (grade not stated)" if not_stated else ""))
         elif r.get("text") and x not in out:
             out[x] = shorten(r["text"][1])
     return out

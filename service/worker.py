@@ -25,9 +25,10 @@ from pyoxigraph import (
     serialize,
 )
 
+from graph_builder.export.jsonld import CannotCompact, write_triples
 from graph_builder.lifetime import cap_heap, die_with_parent
 
-from .formats import QUAD_FORMATS, RDF_FORMAT, RESULTS_FORMAT
+from .formats import JSONLD_FORMATS, QUAD_FORMATS, RDF_FORMAT, RESULTS_FORMAT
 from .sandbox import SandboxError, deny_network
 
 
@@ -140,7 +141,7 @@ def run_query(store: Store, req: dict) -> dict:
                     raise LimitExceeded(f"the query has more than {max_rows} solutions (the limit); "
                                         "add a LIMIT or use the downloads at /downloads/")
         return {"body": data, "rows": rows}
-    if fmt not in RDF_FORMAT:
+    if fmt not in RDF_FORMAT and fmt not in JSONLD_FORMATS:
         raise ValueError(f"a graph result cannot be written as {fmt}")
     triples = []
     for t in result:
@@ -151,7 +152,10 @@ def run_query(store: Store, req: dict) -> dict:
     items = [Quad(t.subject, t.predicate, t.object) for t in triples] if fmt in QUAD_FORMATS \
         else triples
     try:
-        serialize(items, buf, RDF_FORMAT[fmt], prefixes=req.get("prefixes") or None)
+        if fmt in JSONLD_FORMATS:
+            write_triples(buf, triples, req["context"] if fmt == "jsonld" else None)
+        else:
+            serialize(items, buf, RDF_FORMAT[fmt], prefixes=req.get("prefixes") or None)
     except OSError:
         if buf.overflow:
             raise LimitExceeded(f"the response would exceed {max_bytes} bytes (the limit)") from None
@@ -213,6 +217,8 @@ def answer(store, req: dict, layers: list[str]) -> tuple:
         return ("error", "syntax", str(exc))
     except LimitExceeded as exc:
         return ("error", "limit", str(exc))
+    except CannotCompact as exc:
+        return ("error", "query", str(exc))
     except RuntimeError as exc:
         # The engine's own refusal of what the query asks (an unbound SERVICE name, a bad
         # regular expression...): the client's query, not the server, is at fault.

@@ -3,12 +3,13 @@ from a finished store. Knows nothing of the build's processes."""
 from __future__ import annotations
 
 import csv
-import json
 import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph_builder.export.jsonld import write_dataset
+from graph_builder.export.jsonld_context import context_document, context_for
 from graph_builder.export.ontology_docs import ontology_html
 from graph_builder.export.prefixes import prefixes_for
 from graph_builder.iris import Minter
@@ -70,6 +71,17 @@ TABLES = {
 }
 
 
+# The statement tables end with the themes each statement is tagged with (insp:theme, not the
+# broader themes it also counts under): labels in one cell joined by THEME_SEPARATOR, IRIs in the
+# next joined by a space, both sorted by label. No theme label holds the separator (a test).
+THEMED = {"findings": "finding", "recommendations": "recommendation", "good_practice": "good_practice"}
+THEME_SEPARATOR = "; "
+THEMES = """
+    SELECT ?statement ?theme ?label WHERE {
+      ?statement insp:theme ?theme . ?theme skos:prefLabel ?label FILTER(langMatches(lang(?label), "en"))
+    }"""
+
+
 def graph_file_name(graph_iri: str, base: str) -> str:
     rest = graph_iri.removeprefix(base + "/graph/")
     return rest.replace("/", "-") + ".ttl"
@@ -97,20 +109,39 @@ def write_formats(store: ox.Store, out: Path, base: str) -> dict:
                         break
                 shutil.copyfileobj(fh, trig)
             trig.write(b"}\n")
-    store.dump(str(out / "dataset.jsonld"), format=ox.RdfFormat.JSON_LD, prefixes=prefixes)
-    (out / "context.jsonld").write_text(json.dumps({"@context": prefixes}, indent=2, sort_keys=True), encoding="utf-8")
+    context = context_for(base)
+    with (out / "dataset.jsonld").open("wb") as fh:
+        write_dataset(fh, store, context)
+    (out / "context.jsonld").write_text(context_document(context), encoding="utf-8")
     counts = {}
     header = "".join(f"PREFIX {k}: <{v}>\n" for k, v in prefixes.items())
+    themes = statement_themes(store, header)
     for name, query in TABLES.items():
         rows = store.query(header + query, use_default_graph_as_union=True)
         cols = [v.value for v in rows.variables]
+        key = THEMED.get(name)
         n = 0
         with (out / "csv" / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
-            w.writerow(cols)
+            w.writerow(cols + (["themes", "theme_iris"] if key else []))
             for sol in rows:
-                w.writerow(["" if sol[c] is None else sol[c].value for c in cols])
+                row = ["" if sol[c] is None else sol[c].value for c in cols]
+                if key:
+                    tagged = themes.get(sol[key].value, [])
+                    row += [THEME_SEPARATOR.join(label for label, _ in tagged),
+                            " ".join(iri for _, iri in tagged)]
+                w.writerow(row)
                 n += 1
         counts[name] = n
     (out / "ontology.html").write_text(ontology_html(ontology_graph(base)), encoding="utf-8")
     return counts
+
+
+def statement_themes(store: ox.Store, header: str) -> dict[str, list[tuple[str, str]]]:
+    """statement IRI -> its themes as (label, IRI), sorted."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for sol in store.query(header + THEMES, use_default_graph_as_union=True):
+        out.setdefault(sol["statement"].value, []).append((sol["label"].value, sol["theme"].value))
+    for tagged in out.values():
+        tagged.sort()
+    return out

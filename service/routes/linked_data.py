@@ -6,11 +6,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pyoxigraph import Literal, NamedNode
 
+from graph_builder.export.jsonld import CONTEXT_PATH
+
 from .. import execution
 from ..conneg import choose
 from ..errors import NotFound
 from ..force_view import build_force_view, force_queries
 from ..formats import BY_NAME, HTML
+from ..jsonld_context import published_document
 from ..key_facts import (
     LONG_QUOTE,
     distribution_query,
@@ -53,6 +56,13 @@ def _negotiate(request: Request, formats):
     return choose(request.query_params.get("format"), request.headers.get("accept"), formats)
 
 
+@router.get(CONTEXT_PATH, summary="The JSON-LD context the dataset's JSON-LD is compacted with")
+async def jsonld_context(request: Request) -> Response:
+    body = published_document(get_state(request).dataset.base)
+    return Response(body, media_type="application/ld+json",
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
 @router.get("/id/{rest:path}", summary="A thing in the dataset (force, report, finding, ...)")
 @router.get("/def/{rest:path}", summary="A definition (framework, area, grade, term, ontology)")
 @router.get("/data/{rest:path}", summary="An observation (judgement, grade distribution)")
@@ -88,7 +98,7 @@ async def resource(rest: str, request: Request) -> Response:
         res = await execution.select(state, execution.PAGES,
                                      {k: with_this(q, iri) for k, q in force_queries(insp, iri).items()})
         context["force"] = build_force_view(res, lambda i: ds.local_path(i) or i)
-    if insp + "GradedJudgement" in types:
+    if insp + "GradedJudgement" in types or insp + "GradeNotStated" in types:
         res = await execution.select(state, execution.PAGES,
                                      {"national": distribution_query(insp, iri)})
         context["national"] = national_chart(res["national"])

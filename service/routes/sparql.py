@@ -1,16 +1,27 @@
 """The SPARQL 1.1 Protocol endpoint: query by GET, POST form and POST direct; read-only."""
 from __future__ import annotations
 
+import io
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pyoxigraph import Quad, serialize
 
+from graph_builder.export.jsonld import write_triples
+
 from .. import execution
 from ..conneg import choose
 from ..errors import ParameterError, ServiceError
-from ..formats import GRAPH_FORMATS, HTML, RDF_FORMAT, SOLUTION_FORMATS, content_type
+from ..formats import (
+    GRAPH_FORMATS,
+    HTML,
+    JSONLD_FORMATS,
+    RDF_FORMAT,
+    SOLUTION_FORMATS,
+    content_type,
+)
+from ..jsonld_context import published_context
 from ..service_description import PREFIXES, description
 from ..sparql_guard import check
 from ..state import ServiceState, get_state
@@ -130,7 +141,12 @@ def _service_description(request: Request) -> Response:
         return RedirectResponse("/query", status_code=303, headers={"Vary": "Accept"})
     endpoint = str(request.url.replace(query="", fragment=""))
     triples = description(endpoint, state.dataset)
-    if fmt.name in ("nquads", "trig"):
-        triples = [Quad(t.subject, t.predicate, t.object) for t in triples]
-    body = serialize(triples, format=RDF_FORMAT[fmt.name], prefixes=PREFIXES)
+    if fmt.name in JSONLD_FORMATS:
+        buf = io.BytesIO()
+        write_triples(buf, triples, published_context(state.dataset.base) if fmt.name == "jsonld" else None)
+        body = buf.getvalue()
+    else:
+        if fmt.name in ("nquads", "trig"):
+            triples = [Quad(t.subject, t.predicate, t.object) for t in triples]
+        body = serialize(triples, format=RDF_FORMAT[fmt.name], prefixes=PREFIXES)
     return Response(body, media_type=content_type(fmt), headers={"Vary": "Accept"})

@@ -1,6 +1,7 @@
 """`hmic-kg build` and `hmic-kg validate` as a user runs them: exit codes, messages, and the rule
 that a failed build leaves the previous output exactly as it was."""
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -67,7 +68,9 @@ def test_rebuild_replaces_the_output_and_is_byte_identical(previous, built):
     assert r.returncode == 0, r.stderr
     assert "4 reports" in r.stdout
     assert "\r" not in r.stderr  # no progress display when stderr is not a terminal
-    assert (previous / "exports" / "dataset.nq").read_bytes() == (built / "exports" / "dataset.nq").read_bytes()
+    for name in ("dataset.nq", "dataset.jsonld", "context.jsonld", "csv/findings.csv",
+                 "csv/recommendations.csv", "csv/good_practice.csv"):
+        assert (previous / "exports" / name).read_bytes() == (built / "exports" / name).read_bytes(), name
 
 
 def test_refuses_to_replace_a_directory_that_is_not_a_build(tmp_path):
@@ -86,6 +89,10 @@ def test_the_base_is_configurable(tmp_path):
     nq = (out / "exports" / "dataset.nq").read_text(encoding="utf-8")
     assert "<http://data.example.org/police/id/force/west-mercia>" in nq
     assert "w3id.org/hmic-kg" not in nq
+    # The JSON-LD context follows the base: insp: is the build's inspection namespace.
+    context = json.loads((out / "exports" / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert context["insp"] == "http://data.example.org/police/def/inspection/"
+    assert "w3id.org/hmic-kg" not in (out / "exports" / "dataset.jsonld").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("base", ["not an iri", "http://exa mple.org/police", "http://example.org/<x>"])
@@ -219,8 +226,8 @@ def test_an_over_long_out_name_is_one_line_exit_2(tmp_path):
 def test_a_full_disk_while_staging_is_one_line_exit_2_and_keeps_the_previous_output(previous, monkeypatch, capsys):
     import errno
 
-    import graph_builder.pipeline.staging as staging
     from graph_builder import cli
+    from graph_builder.pipeline import staging
     before = snapshot(previous)
 
     def full(*args, **kwargs):

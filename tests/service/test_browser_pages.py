@@ -127,6 +127,14 @@ PAGE_TYPES = {
     "/id/finding/cheshire/inspection-2007/neighbourhood-policing/area-for-improvement/1":
         ("dl.facts", "Cheshire Constabulary"),
     "/id/programme/inspection-2007": ("h1", "HMIC inspection 2007 (phase 1)"),
+    # The kinds issue 18 added (tests/service/test_statement_kind_pages.py reads them in detail).
+    "/data/judgement/peel-2018/west-mercia/effectiveness-q3":
+        ("dl.facts", "Grade not stated in the report text"),
+    "/id/finding/west-mercia/peel-2018/effectiveness-q4/detailed-finding/13":
+        ("dl.facts", "Serious and organised crime prevention"),
+    "/id/recommendation/west-mercia/peel-2018/1": ("dl.facts", "the force"),
+    "/id/statement/cheshire/inspection-2007/neighbourhood-policing/context/10": ("p.types", "Context statement"),
+    "/def/context.jsonld": ("body", '"GradedJudgement": "insp:GradedJudgement"'),
     "/downloads/": ("main", "dataset.nq"),
 }
 
