@@ -35,6 +35,8 @@ MAX_TERMS = 16
 # Around each match in `snippet`; private to no script, rare in reports, easy to split on in HTML.
 MARK_START, MARK_END = "\u27e6", "\u27e7"  # ⟦ ⟧
 SNIPPET_CHARS = 240
+# Answers with more matches than this are listed, not ranked (SearchIndex.search).
+RANK_LIMIT = 2000
 # Title matches (an abbreviation, a theme's name) count double against body text.
 _WEIGHTS = "2.0, 1.0"
 _TOKEN = re.compile(r'\s*(?:(?P<neg>-)?(?:"(?P<phrase>[^"]*)(?P<closed>"?)|(?P<word>[^\s"]+)))')
@@ -132,32 +134,38 @@ class SearchIndex:
         return db
 
     def search(self, text: str, limit: int, offset: int) -> tuple[list[dict], int]:
-        """One page of matches, best first (bm25, then IRI order), and the number of all matches."""
-        match = to_fts5(parse(text))
+        """One page of matches and the number of all matches. Up to RANK_LIMIT matches are ranked
+        (bm25, ties in listing order); more are listed in the index's order (no year first, then
+        newest first), because scoring every row of a near-universal term is what costs."""
+        groups = parse(text)
+        match = to_fts5(groups)
         db = self._db()
         try:
             total = db.execute("SELECT count(*) FROM text WHERE text MATCH ?", (match,)).fetchone()[0]
-            ranked = db.execute(
-                f"SELECT rowid, bm25(text, {_WEIGHTS}) AS score FROM text WHERE text MATCH ? "
-                "ORDER BY score, rowid LIMIT ? OFFSET ?", (match, limit, offset)).fetchall()
-            if not ranked:
-                return [], total
+            if total <= RANK_LIMIT:
+                ranked = db.execute(
+                    f"SELECT rowid, bm25(text, {_WEIGHTS}) AS score FROM text WHERE text MATCH ? "
+                    "ORDER BY score, rowid LIMIT ? OFFSET ?", (match, limit, offset)).fetchall()
+            else:
+                ranked = db.execute("SELECT rowid, NULL FROM text WHERE text MATCH ? ORDER BY rowid "
+                                    "LIMIT ? OFFSET ?", (match, limit, offset)).fetchall()
             ids = [r[0] for r in ranked]
-            marks = (MARK_START, MARK_END) * 2
             found = {r[0]: r[1:] for r in db.execute(
-                "SELECT text.rowid, highlight(text, 0, ?, ?), highlight(text, 1, ?, ?), text.body, "
-                "i.iri, i.kind, i.kind_label, i.force, i.force_label, i.year, i.report, i.line "
-                "FROM text JOIN item i ON i.id = text.rowid WHERE text MATCH ? AND text.rowid IN "
-                f"({', '.join('?' * len(ids))})", (*marks, match, *ids))}
+                "SELECT text.rowid, text.title, text.body, i.iri, i.kind, i.kind_label, i.force, "
+                "i.force_label, i.year, i.report, i.line FROM text JOIN item i ON i.id = text.rowid "
+                f"WHERE text.rowid IN ({', '.join('?' * len(ids))})", ids)} if ids else {}
         except sqlite3.Error as exc:
             raise SearchSyntaxError(f"the search text cannot be read: {exc}") from None
+        marks = highlighter(groups)
         rows = []
         for rowid, score in ranked:
-            title, body, plain, iri, kind, kind_label, force, force_label, year, report, line = found[rowid]
+            title, body, iri, kind, kind_label, force, force_label, year, report, line = found[rowid]
+            marked = marks(body)
             rows.append({"item": iri, "kind": kind, "kindLabel": kind_label, "title": title or None,
-                         "snippet": snippet(body) if MARK_START in body else snippet(title),
-                         "fullText": plain, "force": force, "forceLabel": force_label, "year": year,
-                         "report": report, "line": line, "score": round(-score, 6)})
+                         "snippet": snippet(marked if MARK_START in marked else marks(title)),
+                         "fullText": body, "force": force, "forceLabel": force_label,
+                         "year": year, "report": report, "line": line,
+                         "score": round(-score, 6) if score is not None else None})
         return rows, total
 
     def close(self) -> None:
@@ -165,6 +173,14 @@ class SearchIndex:
         if db is not None:
             db.close()
             self._local.db = None
+
+
+def highlighter(groups: list[list[Term]]):
+    """A function marking every match of the query's positive terms in a text, as the trigram
+    index matches: case-insensitively, anywhere, longest term first where two overlap."""
+    terms = sorted({t.text for g in groups for t in g if not t.negated}, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    return lambda text: pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", text or "")
 
 
 def snippet(marked: str, width: int = SNIPPET_CHARS) -> str:

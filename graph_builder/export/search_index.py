@@ -9,9 +9,9 @@ report and first source line, so the service answers a search from this file alo
 
 The tokenizer is FTS5's `trigram`: a quoted phrase matches exactly where a case-insensitive
 substring scan of the text would (the search catalogue query's answer before this index), and a
-word matches inside longer words (`inspect` finds "inspection"). Ranking is bm25; highlighting is
-FTS5's own snippet(). Reads only the store: the file is written from the finished graph, in IRI
-order, so the same dataset gives the same rows.
+word matches inside longer words (`inspect` finds "inspection"). Ranking is FTS5's bm25;
+highlighting is done by the service. Reads only the store: the file is written from the finished
+graph in a fixed order (listing_order), so the same dataset gives the same rows.
 """
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def _value(term) -> str | None:
 
 
 def collect(store: ox.Store, base: str = DEFAULT_BASE) -> list[dict]:
-    """The index's rows from the store, in IRI order (the order rowids are given in)."""
+    """The index's rows from the store, in listing order (the order rowids are given in)."""
     prefixes = _PREFIXES.format(base=base.rstrip("/"))
 
     def select(query: str):
@@ -128,7 +128,14 @@ def collect(store: ox.Store, base: str = DEFAULT_BASE) -> list[dict]:
         row["title"] = " · ".join(sorted(row["title"]))
         row["body"] = "\n".join(sorted(row["body"]))
         out.append(row)
+    out.sort(key=listing_order)
     return out
+
+
+def listing_order(row: dict) -> tuple:
+    """The order of rowids, which is the order of an answer too large to rank (service/search.py):
+    glossary terms and themes (no year) first, then the newest reports, by force, by IRI."""
+    return (row["year"] is not None, -(row["year"] or 0), row["force_label"] or "", row["iri"])
 
 
 def write_search_index(store: ox.Store, path: Path, base: str = DEFAULT_BASE) -> int:
