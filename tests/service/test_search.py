@@ -218,3 +218,27 @@ def test_search_with_an_external_store_reads_the_builds_index(built_dir, queries
     finally:
         store.shutdown()
         store.server_close()
+
+
+def test_search_box_links_results_to_their_pages(client):
+    r = client.get("/search", params={"text": '"climbié audit"'})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert r.text.count("<mark>Climbié audit</mark>") == 3
+    assert "3 matches, 1–3 shown" in r.text
+    path = "/id/finding/west-midlands/baseline-2006/protecting-vulnerable-people/area-for-improvement/3"
+    assert f'href="{path}"' in r.text
+    page = client.get(path, headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "Climbié audit" in page.text
+
+
+def test_search_box_pages_and_escapes(client):
+    r = client.get("/search", params={"text": "force", "limit": 5})
+    assert 'rel="next"' in r.text and 'rel="prev"' not in r.text
+    r = client.get("/search", params={"text": "force", "limit": 5, "offset": 5})
+    assert 'rel="prev"' in r.text
+    r = client.get("/search", params={"text": '<script>alert(1)</script>'})
+    assert r.status_code == 200 and "<script>alert(1)" not in r.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+    r = client.get("/search", params={"text": '"unclosed'})
+    assert r.status_code == 400 and "is not closed" in r.text
+    assert client.get("/search").status_code == 200  # the empty box
