@@ -66,15 +66,28 @@ async def run_query(name: str, request: Request) -> Response:
         return await execution.run(state, execution.PAGES, text, fmt, None, None,
                                    accept_encoding=request.headers.get("accept-encoding"))
     fmt = choose(request.query_params.get("format"), request.headers.get("accept"), _TABLE_FORMATS)
-    page = await answer_page(state, query, values, limit, offset)
-    next_url = page_url(request, page.next_offset) if page.next_offset is not None else None
-    body = await run_in_threadpool(_write, page, fmt, next_url)
-    headers = {"Vary": "Accept, Accept-Encoding", "X-Cache": "hit" if page.cached else "miss",
-               "X-Result-Rows": str(len(page.rows)), "X-Total-Count": str(page.total)}
-    if next_url is not None:
-        headers["Link"] = f'<{next_url}>; rel="next"'
+    headers = {"Vary": "Accept, Accept-Encoding"}
+    # The written page, by the request's own parameters (its links are made from them).
+    key = ("written", name, request.url.query, fmt.name)
+    cached = state.cache.get(key)
+    if cached is not None:
+        body, meta = cached
+        headers.update(meta, **{"X-Cache": "hit"})
+    else:
+        page = await answer_page(state, query, values, limit, offset)
+        next_url = page_url(request, page.next_offset) if page.next_offset is not None else None
+        body = await run_in_threadpool(_write, page, fmt, next_url)
+        meta = {"X-Result-Rows": str(len(page.rows)), "X-Total-Count": str(page.total)}
+        if next_url is not None:
+            meta["Link"] = f'<{next_url}>; rel="next"'
+        state.cache.put(key, body, meta)
+        headers.update(meta, **{"X-Cache": "hit" if page.cached else "miss"})
     if accepts_gzip(request.headers.get("accept-encoding")) and len(body) >= GZIP_FROM:
-        body = await run_in_threadpool(compress, body)
+        compressed = state.cache.gzipped(key)
+        if compressed is None:
+            compressed = await run_in_threadpool(compress, body)
+            state.cache.put_gzipped(key, compressed)
+        body = compressed
         headers["Content-Encoding"] = "gzip"
     return Response(body, media_type=content_type(fmt), headers=headers)
 
