@@ -3,9 +3,9 @@ written in a SPARQL results format with its links.
 
 `answer_page(state, query, params, limit, offset)` is the one way to get a page, for the JSON/CSV
 route and for HTML pages alike. A SPARQL catalogue query is evaluated once per page in the pages
-lane, its solutions counted past the page (worker `page` op); the full-text `search` query is
-answered from the build's index (service/search.py). Pages are cached like results: the store does
-not change while served. The order is the query's ORDER BY, evaluated the same way for every page
+lane, its solutions counted past the page (worker `page` op), and the page is cached like a result
+(the store does not change while served); the full-text `search` query is answered from the
+build's index (service/search.py). The order is the query's ORDER BY, evaluated the same way for every page
 of the same store, so pages neither overlap nor skip.
 """
 from __future__ import annotations
@@ -79,14 +79,11 @@ async def answer_page(state: ServiceState, query: CatalogueQuery, params: dict[s
     raises (timeout, busy...). limit and offset are taken as given (see `window` for checks).
     """
     if query.engine == "fulltext" and state.search is not None:
+        # Not cached as a page: a search costs a few milliseconds, about what pickling its page
+        # for the cache would (the route caches what it writes).
         text = _search_text(query, params)
-        key = ("page", "fulltext", query.name, text, limit, offset)
-        page = _cached(state, key)
-        if page is None:
-            rows, total = await run_in_threadpool(state.search.search, text, limit, offset)
-            page = Page(SEARCH_VARIABLES, [_search_terms(r) for r in rows], total, limit, offset)
-            _keep(state, key, page)
-        return page
+        rows, total = await run_in_threadpool(state.search.search, text, limit, offset)
+        return Page(SEARCH_VARIABLES, [_search_terms(r) for r in rows], total, limit, offset)
     text = bind(query, params, state.dataset.base)
     key = ("page", "sparql", text, limit, offset)
     page = _cached(state, key)
