@@ -36,8 +36,8 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_catalogue import RawClient, p99  # noqa: E402
-from benchmarks.bench_service import free_port  # noqa: E402
+from benchmarks.bench_catalogue import RawClient, p99
+from benchmarks.bench_service import free_port
 
 TEXTS = ("SELECT ?t WHERE { ?s <https://w3id.org/hmic-kg/def/inspection/text> ?t } ORDER BY ?t")
 _WORD = re.compile(r"[^\W\d_]{3,}")

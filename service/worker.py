@@ -188,7 +188,7 @@ def run_page(store: Store, req: dict) -> dict:
     """
     result = store.query(req["query"], **_dataset_options(req))
     if not isinstance(result, QuerySolutions):
-        raise ValueError("only a SELECT query can be paged")
+        raise TypeError("only a SELECT query can be paged")
     names = [v.value for v in result.variables]
     start, stop = req["offset"], req["offset"] + req["limit"]
     rows, total = [], 0

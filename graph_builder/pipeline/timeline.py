@@ -50,7 +50,8 @@ import pyoxigraph as ox
 from graph_builder import __version__
 from graph_builder.errors import HmicKgError, ReportError
 from graph_builder.export.formats import write_formats
-from graph_builder.export.search_index import FILE as SEARCH_INDEX, write_search_index
+from graph_builder.export.search_index import FILE as SEARCH_INDEX
+from graph_builder.export.search_index import write_search_index
 from graph_builder.iris import DEFAULT_BASE, Minter
 from graph_builder.lifetime import die_with_parent, give_back_freed_memory
 from graph_builder.links.graph import links_ntriples, recurring_issues
