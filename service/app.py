@@ -56,6 +56,8 @@ def create_app(settings: Settings) -> FastAPI:
                     await warming
             state.lanes = {}
             await close_lanes(lanes)
+            if state.search is not None:
+                state.search.close()
 
     # FastAPI's default /docs and /redoc pull Swagger UI and ReDoc from a CDN; the OpenAPI page is
     # served from the npm package installed at set-up instead, and ReDoc is not offered.

@@ -118,6 +118,8 @@ class SearchIndex:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
         version = self._db().execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if version is None or version[0] != str(SCHEMA_VERSION):
             raise ValueError(f"{self.path}: a search index of schema {version and version[0]}, "
@@ -131,6 +133,8 @@ class SearchIndex:
             db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
                                  check_same_thread=False)
             self._local.db = db
+            with self._lock:
+                self._opened.append(db)
         return db
 
     def search(self, text: str, limit: int, offset: int) -> tuple[list[dict], int]:
@@ -169,10 +173,13 @@ class SearchIndex:
         return rows, total
 
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
+        """Closes every thread's connection (the app's generation has ended: its version of the
+        build may be removed, and an open file would keep its space)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for db in opened:
             db.close()
-            self._local.db = None
+        self._local = threading.local()
 
 
 def highlighter(groups: list[list[Term]]):
