@@ -15,7 +15,6 @@ graph in a fixed order (listing_order), so the same dataset gives the same rows.
 """
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -139,13 +138,16 @@ def listing_order(row: dict) -> tuple:
 
 
 def write_search_index(store: ox.Store, path: Path, base: str = DEFAULT_BASE) -> int:
-    """Writes the index of `store` to `path` (replacing it in one rename); returns its row count."""
+    """Writes the index of `store` to `path`, a new file; returns its row count.
+
+    The build writes it into the version directory it has not published yet (versions.py), so no
+    reader sees it half-written, and a failed build removes it with the rest.
+    """
     rows = collect(store, base)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    db = sqlite3.connect(tmp)
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
     try:
-        # A file nobody reads until it is renamed into place: no journal, no syncs.
+        # A file nobody reads until its version is published: no journal, no syncs.
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
         with db:
@@ -164,5 +166,4 @@ def write_search_index(store: ox.Store, path: Path, base: str = DEFAULT_BASE) ->
         db.execute("VACUUM")
     finally:
         db.close()
-    os.replace(tmp, path)
     return len(rows)
