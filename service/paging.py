@@ -89,7 +89,7 @@ async def answer_page(state: ServiceState, query: CatalogueQuery, params: dict[s
     page = _cached(state, key)
     if page is None:
         request = {"op": "page", "query": text, "limit": limit, "offset": offset,
-                   "default_graphs": None, "named_graphs": None}
+                   "max_rows": state.settings.max_rows, "default_graphs": None, "named_graphs": None}
         reply = await lane_of(state.lanes, PAGES).call(request, state.settings)
         rows = [{k: decode_term(v) for k, v in row.items()} for row in reply["rows"]]
         page = Page(tuple(reply["variables"]), rows, reply["total"], limit, offset)

@@ -195,6 +195,9 @@ def run_page(store: Store, req: dict) -> dict:
     for sol in result:
         if start <= total < stop:
             rows.append({n: encode_term(sol[n]) for n in names if sol[n] is not None})
+            if len(rows) > req["max_rows"]:
+                raise LimitExceeded(f"the page has more than {req['max_rows']} solutions (the "
+                                    "limit); ask for a smaller limit")
         total += 1
     return {"variables": names, "rows": rows, "total": total}
 

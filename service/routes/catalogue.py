@@ -13,7 +13,7 @@ from .. import execution
 from ..catalogue import bind
 from ..compression import GZIP_FROM, accepts_gzip, compress
 from ..conneg import choose
-from ..errors import JSON_ERRORS, NotFound, ParameterError
+from ..errors import JSON_ERRORS, NotFound, ParameterError, ServiceError
 from ..formats import BY_NAME, GRAPH_FORMATS, content_type
 from ..paging import WINDOW, Page, answer_page, serialize, window
 from ..state import get_state
@@ -77,6 +77,9 @@ async def run_query(name: str, request: Request) -> Response:
         page = await answer_page(state, query, values, limit, offset)
         next_url = page_url(request, page.next_offset) if page.next_offset is not None else None
         body = await run_in_threadpool(_write, page, fmt, next_url)
+        if len(body) > state.settings.max_response_bytes:
+            raise ServiceError("limit", f"the page would exceed {state.settings.max_response_bytes} "
+                                        "bytes (the limit); ask for a smaller limit")
         meta = {"X-Result-Rows": str(len(page.rows)), "X-Total-Count": str(page.total)}
         if next_url is not None:
             meta["Link"] = f'<{next_url}>; rel="next"'
