@@ -21,7 +21,8 @@ from .config import Settings
 from .dataset import open_dataset
 from .head import HeadAsGet
 from .lanes import close_lanes, start_lanes
-from .routes import catalogue, downloads, health, home, linked_data, pages, sparql, themes
+from .routes import catalogue, downloads, health, home, linked_data, pages, search_page, sparql, themes
+from .search import open_search
 from .state import ServiceState
 from .warmup import warm_catalogue
 
@@ -36,7 +37,8 @@ def create_app(settings: Settings) -> FastAPI:
     state = ServiceState(settings=settings, dataset=dataset,
                          catalogue=load_catalogue(Path(queries_dir), dataset.graphs, dataset.base),
                          cache=ResultCache(settings.cache_entries, settings.cache_bytes,
-                                           settings.cache))
+                                           settings.cache),
+                         search=open_search(dataset.data_dir))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -54,6 +56,8 @@ def create_app(settings: Settings) -> FastAPI:
                     await warming
             state.lanes = {}
             await close_lanes(lanes)
+            if state.search is not None:
+                state.search.close()
 
     # FastAPI's default /docs and /redoc pull Swagger UI and ReDoc from a CDN; the OpenAPI page is
     # served from the npm package installed at set-up instead, and ReDoc is not offered.
@@ -69,10 +73,10 @@ def create_app(settings: Settings) -> FastAPI:
         # Read-only use from any page: no credentials, so no cookie ever rides along.
         app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
                            allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
-                           expose_headers=["X-Result-Rows", "X-Cache"], max_age=3600)
+                           expose_headers=["X-Result-Rows", "X-Cache", "X-Total-Count", "Link"], max_age=3600)
     app.add_middleware(pages.SecurityHeaders)
     app.add_middleware(HeadAsGet)
-    for module in (health, sparql, catalogue, downloads, home, pages, themes, linked_data):
+    for module in (health, sparql, catalogue, downloads, home, pages, search_page, themes, linked_data):
         app.include_router(module.router)
     app.mount("/assets", StaticFiles(directory=STATIC / "assets"), name="assets")
     if SWAGGER_DIST.is_dir():

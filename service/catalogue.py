@@ -1,4 +1,6 @@
-"""The query catalogue: queries/*.rq with `# name:`, `# title:`, `# summary:`, `# param:` headers.
+"""The query catalogue: queries/*.rq with `# name:`, `# title:`, `# summary:`, `# param:` headers,
+and optionally `# engine: fulltext` (answered from the build's full-text index, service/search.py;
+the SPARQL text is what a build without an index answers).
 
 Parameters are bound by a VALUES block of terms that pyoxigraph itself writes from validated
 values, placed first in the WHERE group; the client's text never becomes query text.
@@ -17,6 +19,7 @@ from .errors import ParameterError
 from .sparql_guard import QueryRefused, check, unescape, where_group_start
 
 PARAM_TYPES = ("iri", "string", "integer", "grade")
+ENGINES = ("sparql", "fulltext")
 _HEADER = re.compile(r"#\s*(?P<key>[A-Za-z_-]+)\s*:\s*(?P<value>.*?)\s*$")
 _PARAM = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)(?P<opt>\??)(?:\s+(?P<desc>.*))?$")
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*$")
@@ -45,10 +48,11 @@ class CatalogueQuery:
     text: str
     form: str
     path: Path = field(compare=False)
+    engine: str = "sparql"
 
     def describe(self) -> dict:
         return {"name": self.name, "title": self.title, "summary": self.summary,
-                "form": self.form,
+                "form": self.form, "engine": self.engine,
                 "params": [{"name": p.name, "type": p.type, "required": not p.optional,
                             "description": p.description} for p in self.params]}
 
@@ -79,7 +83,7 @@ def load_query(path: Path, allowed_graphs: frozenset[str] = frozenset()) -> Cata
             if any(p.name == pm["name"] for p in params):
                 raise CatalogueError(f"{where}: param {pm['name']} is declared twice")
             params.append(Param(pm["name"], pm["type"], pm["opt"] == "?", pm["desc"] or ""))
-        elif key in ("name", "title", "summary"):
+        elif key in ("name", "title", "summary", "engine"):
             if key in fields:
                 raise CatalogueError(f"{where}: '{key}' is given twice")
             if not value:
@@ -88,6 +92,12 @@ def load_query(path: Path, allowed_graphs: frozenset[str] = frozenset()) -> Cata
     for key in ("name", "title"):
         if key not in fields:
             raise CatalogueError(f"{path}:1: the header has no '# {key}:' line")
+    engine = fields.get("engine", "sparql")
+    if engine not in ENGINES:
+        raise CatalogueError(f"{path}:1: engine {engine!r} is not one of {', '.join(ENGINES)}")
+    if engine == "fulltext" and [p.type for p in params] != ["string"]:
+        raise CatalogueError(f"{path}:1: a fulltext query takes exactly one string parameter, the "
+                             "search text")
     if not _NAME.match(fields["name"]):
         raise CatalogueError(f"{path}:1: name {fields['name']!r} must be lower-case letters, digits "
                              "and hyphens")
@@ -112,7 +122,7 @@ def load_query(path: Path, allowed_graphs: frozenset[str] = frozenset()) -> Cata
                 from None
     return CatalogueQuery(name=fields["name"], title=fields["title"],
                           summary=fields.get("summary", ""), params=tuple(params), text=text,
-                          form=info.form, path=path)
+                          form=info.form, path=path, engine=engine)
 
 
 def load_catalogue(directory: Path, allowed_graphs: frozenset[str] = frozenset(),

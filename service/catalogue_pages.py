@@ -2,8 +2,9 @@
 and the answer as a paged, sortable table with labels linked to their pages.
 
 The renderer takes one page of rows, the total, the limit and offset and the parameter values
-(`AnswerPage`), so it does not care whether the rows were cut from a whole answer (`slice_answer`,
-used today) or fetched one page at a time by the store.
+(`AnswerPage`), so it does not care whether the rows were fetched one page at a time by the store
+(service/paging.py, as programs get them) or cut from a whole answer sorted by a column the query
+does not order by (`slice_answer`).
 """
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from .catalogue import CatalogueQuery, Param
+from .paging import DEFAULT_LIMIT, MAX_LIMIT
 from .resource_view import Link, Linker
 
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 1000
 # Parameters that steer the page rather than the query.
 CONTROL = frozenset({"format", "limit", "offset", "sort", "desc"})
 
@@ -141,8 +141,7 @@ def _sort_key(term: dict | None):
 
 def slice_answer(variables: list[str], bindings: list[dict], paging: Paging) -> tuple[list[dict], int]:
     """One page of a whole answer, sorted by a column when asked.
-    PAGING: when the catalogue pages in the store (limit/offset and a total from the search
-    branch), this is the one place to replace: it returns (rows of this page, total)."""
+    Used only when the page is sorted by a column; otherwise the store pages."""
     if paging.sort in variables:
         bindings = sorted(bindings, key=lambda b: _sort_key(b.get(paging.sort)), reverse=paging.desc)
     return bindings[paging.offset:paging.offset + paging.limit], len(bindings)
@@ -195,7 +194,8 @@ def page_links(path: str, values: dict[str, str], paging: Paging, total: int) ->
         return path + ("?" + urlencode(q) if q else "")
 
     def download(fmt: str) -> str:
-        q = {**{k: v for k, v in values.items() if v}, "format": fmt}
+        # The largest page a program may ask for; the response's Link header leads on from there.
+        q = {**{k: v for k, v in values.items() if v}, "format": fmt, "limit": str(MAX_LIMIT)}
         return path + "?" + urlencode(q)
 
     links = {"csv": download("csv"), "json": download("json"), "tsv": download("tsv"),

@@ -23,11 +23,24 @@ from fastapi import FastAPI
 POLL_SECONDS = 2.0
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, its connections without Nagle's algorithm.
+
+    asyncio turns Nagle off only on sockets whose protocol number says TCP, and create_server's
+    sockets say 0: every answer written as a head and then a body waited for the client's delayed
+    ACK, 40 ms per request on a kept-alive connection. Linux hands TCP_NODELAY down to the
+    connections a listener accepts.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.create_server((host, port), family=family, backlog=2048)
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return listener
+
+
 def serve(make_app: Callable[[], FastAPI], data: Path, host: str, port: int, follow: bool,
           options: dict) -> None:
     """Runs generations of make_app() until the server is stopped (SIGINT, SIGTERM)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = socket.create_server((host, port), family=family, backlog=2048)
+    listener = listen(host, port)
     reload = threading.Event()
     current: dict = {}
 

@@ -8,6 +8,7 @@ from .catalogue import CatalogueQuery
 from .config import Settings
 from .dataset import PublishedDataset
 from .lanes import Lane
+from .search import SearchIndex
 
 
 @dataclass
@@ -18,6 +19,7 @@ class ServiceState:
     cache: ResultCache
     lanes: dict[str, Lane] = field(default_factory=dict)  # empty outside the lifespan
     warmed: list[str] = field(default_factory=list)  # catalogue queries answered at start-up
+    search: SearchIndex | None = None  # the build's full-text index; None: the build has none
 
 
 def get_state(request) -> ServiceState:

@@ -17,6 +17,7 @@ from . import execution
 from .catalogue import CatalogueQuery, bind
 from .errors import STATUS, classify
 from .formats import BY_NAME
+from .paging import DEFAULT_LIMIT, answer_page
 from .pool import PoolError
 from .state import ServiceState
 
@@ -29,12 +30,16 @@ def warmable(catalogue: dict[str, CatalogueQuery]) -> list[str]:
 
 
 async def warm_catalogue(state: ServiceState) -> None:
-    """Runs each warmable query as a client asking for it with no parameters and the default
-    format would, which leaves its answer in the cache; names it in state.warmed once done."""
+    """Runs each warmable query as a client asking for it with no parameters would (its first
+    page), which leaves the answer in the cache; names it in state.warmed once done."""
     for name in warmable(state.catalogue):
-        text = bind(state.catalogue[name], {}, state.dataset.base)
+        query = state.catalogue[name]
         try:
-            await execution.run(state, execution.PAGES, text, BY_NAME["json"], None, None)
+            if query.form == "SELECT":
+                await answer_page(state, query, {}, DEFAULT_LIMIT, 0)
+            else:
+                text = bind(query, {}, state.dataset.base)
+                await execution.run(state, execution.PAGES, text, BY_NAME["json"], None, None)
         except PoolError as exc:  # a timeout, busy or failed worker: the first client will evaluate it
             kind, message = classify(exc)
             log.warning("warming catalogue query %s failed: HTTP %s %s", name, STATUS[kind],

@@ -184,6 +184,28 @@ def run_select(store: Store, req: dict) -> dict:
     return out
 
 
+def run_page(store: Store, req: dict) -> dict:
+    """One page of a catalogue SELECT as encoded terms, and the number of all its solutions.
+
+    Evaluated once: the solutions past the page are counted, not converted, so the total costs
+    the iteration only (an ORDER BY has produced every solution before the first arrives anyway).
+    """
+    result = store.query(req["query"], **_dataset_options(req))
+    if not isinstance(result, QuerySolutions):
+        raise TypeError("only a SELECT query can be paged")
+    names = [v.value for v in result.variables]
+    start, stop = req["offset"], req["offset"] + req["limit"]
+    rows, total = [], 0
+    for sol in result:
+        if start <= total < stop:
+            rows.append({n: encode_term(sol[n]) for n in names if sol[n] is not None})
+            if len(rows) > req["max_rows"]:
+                raise LimitExceeded(f"the page has more than {req['max_rows']} solutions (the "
+                                    "limit); ask for a smaller limit")
+        total += 1
+    return {"variables": names, "rows": rows, "total": total}
+
+
 def _blocked_connection(exc: OSError) -> bool:
     """A connection the sandbox stopped: EACCES from the filter, ENETUNREACH in the namespace."""
     codes = {errno.EACCES, errno.ENETUNREACH, errno.EHOSTUNREACH}
@@ -202,7 +224,7 @@ def _send_reply(conn, reply: tuple) -> bool:
     return True
 
 
-_HANDLERS = {"query": run_query, "select": run_select}
+_HANDLERS = {"query": run_query, "select": run_select, "page": run_page}
 _NO_NETWORK = ("the query tried to contact another server (SERVICE); this endpoint has no network "
                "access and answers only from its own dataset")
 

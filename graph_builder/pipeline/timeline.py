@@ -23,8 +23,8 @@ around `run()` and publishes the result. M is the main process; the in-memory st
     running child process of M's.
  7. **Export child** (fork of M, "writing the exports"): dumps the graphs not yet staged to
     `rest.nq`, gives its path to the loader and closes its copy of the loader's stdin, sorts it,
-    writes every other format (export.formats.write_formats) and merges the sorted parts into
-    `exports/dataset.nq`.
+    writes every other format (export.formats.write_formats) and the full-text index
+    `search.sqlite` (export.search_index), and merges the sorted parts into `exports/dataset.nq`.
  8. M validates the store meanwhile, in threads VALIDATION_NICE steps below the build's priority
     (the export child and the loader are single-threaded and finish last; the checks fill the CPU
     they leave). An invalid dataset stops the export child's process group and the loader at once.
@@ -50,6 +50,8 @@ import pyoxigraph as ox
 from graph_builder import __version__
 from graph_builder.errors import HmicKgError, ReportError
 from graph_builder.export.formats import write_formats
+from graph_builder.export.search_index import FILE as SEARCH_INDEX
+from graph_builder.export.search_index import write_search_index
 from graph_builder.iris import DEFAULT_BASE, Minter
 from graph_builder.lifetime import die_with_parent, give_back_freed_memory
 from graph_builder.links.graph import links_ntriples, recurring_issues
@@ -243,6 +245,8 @@ def _write_exports(store: ox.Store, exports: Path, staging: Staging, base: str) 
     sorting = start_sort([rest], sorted_rest)
     try:
         counts = write_formats(store, exports, base)
+        # Beside exports/, not in it: the service reads it; it is no download format.
+        counts["search_items"] = write_search_index(store, exports.parent / SEARCH_INDEX, base)
     except BaseException:
         sorting.kill()
         sorting.wait()

@@ -3,6 +3,7 @@ the build directory and every literal of the store is scanned for phone numbers,
 and the names found in the corpus by reading it; the masked texts still carry every quotation."""
 import hashlib
 import re
+import sqlite3
 
 import pyoxigraph as ox
 import pytest
@@ -51,17 +52,30 @@ def _text_files(built):
             yield p
 
 
+def _read(p) -> str:
+    """A file's text; the full-text index (SQLite, binary) as every text value in it."""
+    if p.suffix == ".sqlite":
+        db = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+        try:
+            return "\n".join(str(v) for table in ("item", "text")
+                             for row in db.execute(f"SELECT * FROM {table}") for v in row)
+        finally:
+            db.close()
+    return p.read_text(encoding="utf-8")
+
+
 def test_no_file_of_the_build_holds_a_phone_number_an_address_or_a_name(built):
     scanned = 0
     for p in _text_files(built):
-        text = p.read_text(encoding="utf-8")
+        text = _read(p)
         # JSON and N-Triples may escape a character as \uXXXX: scanned as read and unescaped.
         text += "\n" + re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
         assert not _leaks(text), f"{p.relative_to(built)}: {_leaks(text)[:5]}"
         scanned += 1
     names = {p.relative_to(built).as_posix() for p in _text_files(built)}
     assert {"exports/dataset.nq", "exports/dataset.trig", "exports/dataset.jsonld",
-            "exports/csv/good_practice.csv", "exports/csv/findings.csv", "build.json"} <= names
+            "exports/csv/good_practice.csv", "exports/csv/findings.csv", "build.json",
+            "search.sqlite"} <= names
     assert sum(n.startswith("texts/") for n in names) == 4 and any(n.startswith("cache/") for n in names)
     assert scanned == len(names)
 

@@ -20,7 +20,7 @@ from service.cache import ResultCache
 from service.config import Settings
 from service.errors import STATUS, ServiceError
 from service.pool import WorkerFailed
-from service.routes import catalogue as catalogue_route
+from service import paging
 from service.routes import linked_data
 from service.routes import sparql as sparql_route
 from service.sparql_guard import QueryRefused
@@ -135,8 +135,9 @@ def test_syntax_error_is_400_on_the_sparql_endpoint(client, send):
 def test_syntax_error_is_400_from_the_catalogue(client, monkeypatch):
     # No parameter value can make a catalogue query invalid (values are bound as terms pyoxigraph
     # writes); a broken final text still answers 400, in the catalogue's JSON.
-    bind = catalogue_route.bind
-    monkeypatch.setattr(catalogue_route, "bind", lambda *a: bind(*a) + " }")
+    # A catalogue SELECT is bound where its pages are made.
+    bind = paging.bind
+    monkeypatch.setattr(paging, "bind", lambda *a: bind(*a) + " }")
     failed(client.get("/queries/glossary", params={"abbreviation": "syntax-check"}), 400,
            "malformed query: ", as_json=True)
 
@@ -213,7 +214,7 @@ def test_unexpected_exception_is_a_short_500_and_the_service_goes_on(client, mon
     def broken(*args):
         raise RuntimeError("secret detail /srv/private/path")
     monkeypatch.setattr(sparql_route, "check", broken)
-    monkeypatch.setattr(catalogue_route, "bind", broken)
+    monkeypatch.setattr(paging, "bind", broken)
     # The server re-raises after answering (so it logs the traceback); a real client only sees
     # the answer, as this one does.
     as_client = TestClient(client.app, raise_server_exceptions=False)

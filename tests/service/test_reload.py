@@ -98,3 +98,20 @@ def test_follow_rebuilds_moves_when_the_link_changes(two_builds):
         assert _count(url) < before
     finally:
         _stop(proc)
+
+
+def test_connections_are_accepted_without_nagles_algorithm():
+    # Regression: asyncio leaves Nagle on for sockets whose protocol number is 0, as
+    # socket.create_server's are; every kept-alive answer then waited 40 ms for a delayed ACK.
+    import socket
+
+    from service.reloading import listen
+    listener = listen("127.0.0.1", 0)
+    try:
+        client = socket.create_connection(listener.getsockname())
+        accepted, _ = listener.accept()
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+        accepted.close()
+        client.close()
+    finally:
+        listener.close()
