@@ -53,7 +53,7 @@ from graph_builder.export.formats import write_formats
 from graph_builder.iris import DEFAULT_BASE, Minter
 from graph_builder.lifetime import die_with_parent, give_back_freed_memory
 from graph_builder.links.graph import links_ntriples, recurring_issues
-from graph_builder.oxrdf import to_ox
+from graph_builder.oxrdf import in_order, to_ox
 from graph_builder.pipeline.cache import prepare_cached
 from graph_builder.pipeline.corpus import Manifest
 from graph_builder.pipeline.forked import Forked, timed
@@ -195,7 +195,7 @@ def fill_store(files: list[Path], work: Path, cache: Path, base: str, manifest: 
         links_file.unlink(missing_ok=True)
     inferred = add_context(store, base, manifest.reference)
     desc = description_graph(store, base, [(r.force_id, r.programme) for r in reports], __version__)
-    store.extend(to_ox((s, p, o, m.graph("description"))) for s, p, o in desc)
+    store.extend(to_ox((s, p, o, m.graph("description"))) for s, p, o in in_order(desc))
     clock.lap("links+reason")
     return Filled(store, reports, inferred, n_links, n_followups)
 
