@@ -124,13 +124,10 @@ class Compiler:
     """Reads a shapes graph into Shapes; the store says which classes are sub-classes of a
     sh:class or a target class, since the shapes are checked against the union of its graphs."""
 
-    def __init__(self, store: ox.Store, shapes: Graph, focus: list[str] | None = None):
+    def __init__(self, store: ox.Store, shapes: Graph):
         self.store = store
         self.sg = shapes
         self._classes: dict = {}
-        # Only these focus nodes are checked (an incremental build: validate/reuse.py), as a
-        # VALUES clause put before every pattern that binds ?focus.
-        self.restrict = "" if focus is None else "VALUES ?focus { " + " ".join(f"<{f}>" for f in focus) + " }"
 
     # ---------------------------------------------------------------- reading the shapes graph
 
@@ -316,8 +313,9 @@ class Compiler:
                 parts.append(f"?_s {self.path(t)} ?focus .")
             elif kind == SH.targetSubjectsOf:
                 parts.append(f"?focus {self.path(t)} ?_o .")
-        pattern = parts[0] if len(parts) == 1 else " UNION ".join(f"{{ {p} }}" for p in parts)
-        return f"{self.restrict} {{ {pattern} }}" if self.restrict else pattern
+        if len(parts) == 1:
+            return parts[0]
+        return " UNION ".join(f"{{ {p} }}" for p in parts)
 
     def name(self, s) -> str:
         return s.n3(self.sg.namespace_manager) if isinstance(s, URIRef) else str(s)

@@ -102,7 +102,7 @@ class Runner:
             aggs.append(f"(MAX(?b{i}) AS ?x{i})")
             having.append(f"MAX(?b{i}) > 0")
         for i, chk in enumerate(sh.pairs):
-            inner.append(f"OPTIONAL {{ SELECT DISTINCT ?focus ?w{i} WHERE {{ {c.restrict} ?focus {chk.other} ?w{i} }} }}")
+            inner.append(f"OPTIONAL {{ SELECT DISTINCT ?focus ?w{i} WHERE {{ ?focus {chk.other} ?w{i} }} }}")
             binds.append(f"BIND (IF(BOUND(?v) && BOUND(?w{i}) && {_pair_fails(chk, '?v', f'?w{i}')}, 1, 0) AS ?p{i})")
             aggs.append(f"(MAX(?p{i}) AS ?y{i})")
             having.append(f"MAX(?p{i}) > 0")
@@ -141,7 +141,7 @@ class Runner:
         # more than the repeats: 17% of the validation at 650 reports).
         cols = " ".join(["?focus", "?v"] + [f"?i{i}" for i, c in enumerate(value_checks) if c.instances]
                         + [f"?w{i}" for i in range(len(sh.pairs))])
-        values = f"{{ SELECT {cols} WHERE {{ {c.restrict} ?focus {P} ?v {' '.join(inner)} }} }}"
+        values = f"{{ SELECT {cols} WHERE {{ ?focus {P} ?v {' '.join(inner)} }} }}"
         q = (f"SELECT ?focus {' '.join(aggs)} WHERE {{ {{ SELECT ?focus WHERE {{ {target} }} }} "
              f"{'OPTIONAL ' if needs_empty else ''}{values} {' '.join(binds)} }} "
              f"GROUP BY ?focus HAVING ({' || '.join(having)})")
@@ -250,10 +250,10 @@ def validate_core_in_store(store: ox.Store, shapes: Graph, owner_shapes: bool = 
 
 
 def core_results(store: ox.Store, shapes: Graph, stats: dict | None = None, threads: int = 1,
-                 nice: int = 0, focus: list[str] | None = None) -> tuple[list[Result], list[Shape], Compiler]:
+                 nice: int = 0) -> tuple[list[Result], list[Shape], Compiler]:
     """The sorted results of the Core shapes (validate_core_in_store), the compiled shapes and
-    their compiler; with `focus`, of those focus nodes only."""
-    comp = Compiler(store, shapes, focus)
+    their compiler."""
+    comp = Compiler(store, shapes)
     runner = Runner(store, comp)
     timings = {}
     compiled = comp.shapes()

@@ -84,10 +84,7 @@ def validate_store_contents(store: ox.Store, base: str = DEFAULT_BASE,
         if changed is None:
             results, compiled, _ = core_results(store, core, threads=threads, nice=nice)
         else:
-            touched = reuse.touched(store, changed)
-            fresh, compiled, comp = core_results(store, core, threads=threads, nice=nice, focus=sorted(touched))
-            reuse.checked_locality(compiled)
-            results = reuse.merge(reuse.load(previous or [], compiled, comp), fresh, touched)
+            results, compiled = reuse.revalidate(store, core, previous or [], changed, threads, nice)
         report = build_report(results, core, True, True)
         sparql_constraints.add_results(report, shapes, jobs, found.result())
     done = _finish(report, problem_context(store, report, base), base, sources or {}, shapes, store)

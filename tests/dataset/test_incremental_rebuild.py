@@ -22,7 +22,7 @@ def _files(root):
 
 def _record(out):
     d = json.loads((out / "build.json").read_text(encoding="utf-8"))
-    for k in ("built_at", "timings_s", "incremental"):
+    for k in ("built_at", "timings_s", "incremental", "reports_from_cache"):
         d.pop(k)
     return d
 
