@@ -68,7 +68,9 @@ def previous(out: Path, fp: str) -> Previous | None:
         quads = int(record["counts"]["quads"])
         if quads != state.get("quads") or not (root / "store" / "CURRENT").is_file():
             return None
-        if (root / "exports" / "dataset.nq").stat().st_size <= 0:
+        # The store is patched with the difference from this file, so it must be the file the
+        # build wrote: an edited copy would leave the store holding other quads than the export.
+        if _stamp(root / "exports" / "dataset.nq") != state.get("dataset"):
             return None
         return Previous(root, quads, list(state["results"]))
     except (OSError, ValueError, KeyError, TypeError):
@@ -77,4 +79,10 @@ def previous(out: Path, fp: str) -> Previous | None:
 
 def write_state(work: Path, fp: str, quads: int, results: list) -> None:
     (work / STATE).write_text(json.dumps({"format": FORMAT, "fingerprint": fp, "quads": quads,
+                                          "dataset": _stamp(work / "exports" / "dataset.nq"),
                                           "results": results}), encoding="utf-8")
+
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]

@@ -38,7 +38,14 @@ from graph_builder.pipeline.corpus import Manifest
 from graph_builder.pipeline.forked import Forked, timed
 from graph_builder.pipeline.incremental import Previous
 from graph_builder.pipeline.staging import Staging, dump_graphs, start_sort, wait_sort
-from graph_builder.pipeline.timeline import VALIDATION_NICE, Clock, InvalidDataset, Outcome, Progress, fill_store
+from graph_builder.pipeline.timeline import (
+    VALIDATION_NICE,
+    Clock,
+    InvalidDataset,
+    Outcome,
+    Progress,
+    fill_store,
+)
 from graph_builder.validate.validation import validate_store_contents
 
 

@@ -17,8 +17,7 @@ from graph_builder.oxrdf import term_from_ox
 from graph_builder.oxrdf import term_to_ox as to_ox_term
 from graph_builder.paths import project_dir
 from graph_builder.reference.graphs import load_turtle
-from graph_builder.validate import sparql_constraints
-from graph_builder.validate import reuse
+from graph_builder.validate import reuse, sparql_constraints
 from graph_builder.validate.report import build_report
 from graph_builder.validate.run import core_results, thread_pool
 from graph_builder.validate.sparql_constraints import split_shapes

@@ -79,7 +79,7 @@ def test_changed_then_added_and_removed_reports_give_a_full_builds_bytes(sixty, 
 
     # A report added and another removed, in one rebuild.
     shutil.move(spare, corpus / spare.name)
-    gone = sorted(corpus.glob("*.md"))[0]
+    gone = min(corpus.glob("*.md"))
     gone.unlink()
     third = build_dataset(corpus, out)
     assert third["incremental"] is True
@@ -115,8 +115,15 @@ def test_a_build_without_its_store_is_not_reused(small):
     assert build_dataset(corpus, out)["incremental"] is False
 
 
+def test_a_build_whose_dataset_was_edited_is_not_reused(small):
+    corpus, out = small
+    with (out / "exports" / "dataset.nq").open("a", encoding="utf-8") as fh:
+        fh.write("<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n")
+    assert build_dataset(corpus, out)["incremental"] is False
+
+
 def test_a_failed_incremental_build_keeps_the_previous_one(small, monkeypatch):
-    import graph_builder.pipeline.rebuild as rebuild
+    from graph_builder.pipeline import rebuild
     corpus, out = small
     before = out.resolve()
     dataset = (out / "exports" / "dataset.nq").read_bytes()

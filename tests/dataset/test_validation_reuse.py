@@ -43,7 +43,7 @@ def _change(store, tmp_path, remove=(), add=()):
 
 
 def _one(store, s=None, p=None, o=None):
-    return sorted(store.quads_for_pattern(s, p, o), key=str)[0]
+    return min(store.quads_for_pattern(s, p, o), key=str)
 
 
 def test_a_removed_value_is_found_as_a_full_check_finds_it(store, core, tmp_path):
