@@ -1,7 +1,8 @@
 """Every process, thread, pipe and file of `hmic-kg build`, in the order they run.
 
-This is the one module that starts processes during a build; build.py prepares the work directory
-around `run()` and publishes the result. M is the main process; the in-memory store lives in M.
+This is the one module that starts processes during a full build (an incremental one follows
+rebuild.py, which shares steps 1 to 5, `fill_store`); build.py prepares the work directory around
+`run()` and publishes the result. M is the main process; the in-memory store lives in M.
 
  1. **Parse and map** (M, then a pool). `parse_corpus` runs `cache.prepare_cached` on each report,
     from PARALLEL_FROM reports on in a ProcessPoolExecutor of one process per core. A worker hands
