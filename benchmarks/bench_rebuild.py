@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph_builder.pipeline.build import build_dataset  # noqa: E402
-from graph_builder.pipeline.corpus import discover  # noqa: E402
+from graph_builder.pipeline.build import build_dataset
+from graph_builder.pipeline.corpus import discover
 
 A, B = " the force ", " the constabulary "
 

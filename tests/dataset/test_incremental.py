@@ -75,8 +75,8 @@ def test_a_damaged_cache_entry_is_only_a_miss(corpus, tmp_path, built):
 ])
 def test_a_failing_child_fails_the_build_and_keeps_the_previous_output(corpus, tmp_path, monkeypatch,
                                                                        patched, error, raised, message):
-    from graph_builder.pipeline import rebuild
     import graph_builder.pipeline.timeline as timeline
+    from graph_builder.pipeline import rebuild
     out = tmp_path / "out"
     build_dataset(corpus, out)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}

@@ -43,9 +43,9 @@ def assert_same_build(inc, full, tmp_path):
             if part == "cache" and name.name == "incremental.json":
                 continue  # holds the dataset file's modification time; compared below without it
             assert a[name].read_bytes() == b[name].read_bytes(), f"{part}/{name} differs"
-    states = [json.loads((d / incremental.STATE).read_text()) for d in (inc, full)]
-    assert [{k: v for k, v in st.items() if k != "dataset"} for st in states][0] == \
-        {k: v for k, v in states[1].items() if k != "dataset"}
+    a, b = ({k: v for k, v in json.loads((d / incremental.STATE).read_text()).items() if k != "dataset"}
+            for d in (inc, full))
+    assert a == b
     assert _record(inc) == _record(full)
     nq = (full / "exports" / "dataset.nq").read_bytes().splitlines(keepends=True)
     assert _store_nquads(inc, tmp_path) == nq
