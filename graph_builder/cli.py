@@ -64,7 +64,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     corpus = Path(args.corpus) if args.corpus else project_dir("corpus")
     progress = _Progress(sys.stderr.isatty() and not args.quiet)
     try:
-        record = build_dataset(corpus, Path(args.out), base=args.base, progress=progress)
+        record = build_dataset(corpus, Path(args.out), base=args.base, progress=progress, full=args.full)
     except InvalidDataset as exc:
         progress.clear()
         _print_problems(exc.validation)
@@ -168,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     bp.add_argument("--out", default="build", help="output directory, replaced atomically (default: build)")
     bp.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the dataset (default: {DEFAULT_BASE})")
     bp.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
+    bp.add_argument("--full", action="store_true",
+                    help="build from scratch even when the previous build in --out could be updated incrementally")
     bp.set_defaults(run=_cmd_build)
     vp = sub.add_parser("validate", help="validate RDF files against the hmic-kg shapes")
     vp.add_argument("files", nargs="+", help="Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML files")

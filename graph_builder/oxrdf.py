@@ -40,3 +40,13 @@ def term_from_ox(t):
     if isinstance(t, ox.BlankNode):
         return BNode(t.value)
     raise TypeError(f"cannot convert {t!r}")
+
+
+def in_order(triples) -> list:
+    """rdflib triples sorted by their N-Triples form: an rdflib graph iterates in an order that
+    changes with Python's string hashing, from one process to the next, and Oxigraph writes a
+    graph's triples in the order they were added, so the graphs built from rdflib (reference data,
+    ontology, description) are added in this order to keep every export the same from build to
+    build."""
+    return sorted(triples, key=lambda t: tuple(x.n3() for x in t))
+

@@ -19,7 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from graph_builder.iris import Minter
-from graph_builder.oxrdf import to_ox
+from graph_builder.oxrdf import in_order, to_ox
 from graph_builder.reference.graphs import load_turtle, ontology_graph, reference_graph
 
 # Entailments nobody asks for: everything is a Resource/Thing, every class is its own subclass.
@@ -168,14 +168,14 @@ def add_context(store: ox.Store, base: str, extra_reference: tuple[Path, ...] = 
     everything in the store, and the ontology; returns the size of the inferred graph. What a build
     does, and what `validate` does to a file."""
     m = Minter(base)
-    store.extend(to_ox((s, p, o, m.graph("reference"))) for s, p, o in reference_graph(base))
+    store.extend(to_ox((s, p, o, m.graph("reference"))) for s, p, o in in_order(reference_graph(base)))
     for path in extra_reference:
-        store.extend(to_ox((s, p, o, m.graph("reference"))) for s, p, o in load_turtle(path, base))
+        store.extend(to_ox((s, p, o, m.graph("reference"))) for s, p, o in in_order(load_turtle(path, base)))
     onto = ontology_graph(base)
     rules = compile_rules(onto)
     # The reasoner reads every named graph present, so the ontology goes in after it has run.
     inf_graph = ox.NamedNode(str(m.graph("inferred")))
     n = materialise(store, rules, inf_graph)
-    store.extend(to_ox((s, p, o, inf_graph)) for s, p, o in rules.tbox)
-    store.extend(to_ox((s, p, o, m.graph("ontology"))) for s, p, o in onto)
+    store.extend(to_ox((s, p, o, inf_graph)) for s, p, o in in_order(rules.tbox))
+    store.extend(to_ox((s, p, o, m.graph("ontology"))) for s, p, o in in_order(onto))
     return n + len(rules.tbox)

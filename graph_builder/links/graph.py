@@ -77,7 +77,7 @@ def links_ntriples(links: list[Link], followups: list[FollowUp], citations: list
     g.add((run, PROV.used, method))
     fu_run = m.u("id", "run", "follow-up", FOLLOWUP_METHOD)
     g.add((fu_run, RDF.type, PROV.Activity))
-    out = [nt_line(*t) for t in g]
+    out = sorted(nt_line(*t) for t in g)  # not the graph's order, which changes from run to run
     t = {k: nt_term(v) for k, v in {
         "type": RDF.type, "link": insp.SimilarityLink, "src": insp.linkSource, "tgt": insp.linkTarget,
         "score": insp.similarityScore, "method": insp.similarityMethod, "gen": PROV.wasGeneratedBy,

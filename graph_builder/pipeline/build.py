@@ -16,7 +16,7 @@ from pathlib import Path
 from graph_builder import __version__
 from graph_builder.errors import HmicKgError
 from graph_builder.iris import DEFAULT_BASE, check_base
-from graph_builder.pipeline import timeline, versions
+from graph_builder.pipeline import incremental, rebuild, timeline, versions
 from graph_builder.pipeline.corpus import discover, read_manifest
 from graph_builder.pipeline.timeline import Progress
 
@@ -24,7 +24,10 @@ from graph_builder.pipeline.timeline import Progress
 CACHE = Path("cache") / "reports"
 
 
-def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: Progress | None = None) -> dict:
+def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: Progress | None = None,
+                  full: bool = False) -> dict:
+    """Builds `corpus` into `out`; incrementally from the build `out` holds when it was made by the
+    same code, ontology, shapes, base and reference data (pipeline/incremental.py), unless `full`."""
     base = check_base(base)
     t0 = time.perf_counter()
     out = Path(out).absolute()
@@ -41,9 +44,16 @@ def build_dataset(corpus: Path, out: Path, base: str = DEFAULT_BASE, progress: P
         try:
             (work / CACHE).mkdir(parents=True)
             old_cache = out / CACHE if (out / CACHE).is_dir() else None
-            done = timeline.run(files, work, work / CACHE, base, manifest, old_cache, progress)
+            fp = incremental.fingerprint(base, manifest.reference)
+            previous = None if full else incremental.previous(out, fp)
+            if previous is None:
+                done = timeline.run(files, work, work / CACHE, base, manifest, old_cache, progress)
+            else:
+                done = rebuild.run(files, work, work / CACHE, base, manifest, old_cache, previous, progress)
+            incremental.write_state(work, fp, done.counts["quads"], done.validation.results)
             done.validation.report.serialize(work / "exports" / "validation.ttl", format="turtle")
             record = _record(done, base)
+            record["incremental"] = previous is not None
             (work / "build.json").write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
             _check_store(work / "store", done.stored, done.counts["quads"])
             versions.publish(work, out)

@@ -39,18 +39,21 @@ def _load_piece(store: ox.Store, piece: Path) -> None:
         store.bulk_load(piece.read_bytes(), format=ox.RdfFormat.N_QUADS, lenient=True)
 
 
+def load_file(store: ox.Store, path: Path) -> None:
+    """One N-Quads file into `store`, in pieces of at most PIECE bytes."""
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+        # N-Quads is line-based, so each piece is a document of its own.
+        subprocess.run(["split", "-C", PIECE, "-d", "-a", "4", str(path), f"{tmp}/piece."], check=True)
+        for piece in sorted(Path(tmp).iterdir()):
+            _load_piece(store, piece)
+            piece.unlink()
+
+
 def load(store_dir: str, paths) -> int:
     store = ox.Store(store_dir)
     for line in paths:
-        if not line.strip():
-            continue
-        path = Path(line.rstrip("\n"))
-        with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
-            # N-Quads is line-based, so each piece is a document of its own.
-            subprocess.run(["split", "-C", PIECE, "-d", "-a", "4", str(path), f"{tmp}/piece."], check=True)
-            for piece in sorted(Path(tmp).iterdir()):
-                _load_piece(store, piece)
-                piece.unlink()
+        if line.strip():
+            load_file(store, Path(line.rstrip("\n")))
     store.flush()
     del store  # closed, then opened again as the service will open it, and counted
     return len(ox.Store.read_only(store_dir))

@@ -1,7 +1,8 @@
 """Every process, thread, pipe and file of `hmic-kg build`, in the order they run.
 
-This is the one module that starts processes during a build; build.py prepares the work directory
-around `run()` and publishes the result. M is the main process; the in-memory store lives in M.
+This is the one module that starts processes during a full build (an incremental one follows
+rebuild.py, which shares steps 1 to 5, `fill_store`); build.py prepares the work directory around
+`run()` and publishes the result. M is the main process; the in-memory store lives in M.
 
  1. **Parse and map** (M, then a pool). `parse_corpus` runs `cache.prepare_cached` on each report,
     from PARALLEL_FROM reports on in a ProcessPoolExecutor of one process per core. A worker hands
@@ -55,7 +56,7 @@ from graph_builder.export.search_index import write_search_index
 from graph_builder.iris import DEFAULT_BASE, Minter
 from graph_builder.lifetime import die_with_parent, give_back_freed_memory
 from graph_builder.links.graph import links_ntriples, recurring_issues
-from graph_builder.oxrdf import to_ox
+from graph_builder.oxrdf import in_order, to_ox
 from graph_builder.pipeline.cache import prepare_cached
 from graph_builder.pipeline.corpus import Manifest
 from graph_builder.pipeline.forked import Forked, timed
@@ -135,60 +136,88 @@ def _checked(results, total: int, progress: Progress | None) -> list[PreparedRep
     return out
 
 
+@dataclass
+class Filled:
+    """The in-memory store after steps 1 to 5, and what the build record needs of them."""
+
+    store: ox.Store
+    reports: list[ReportSummary]
+    inferred: int
+    similarity_links: int
+    follow_ups: int
+
+
+class Clock:
+    """The build record's timings, one lap per stage."""
+
+    def __init__(self, progress: Progress | None):
+        self.timings: dict[str, float] = {}
+        self.progress = progress
+        self.last = self.start = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = round(now - self.last, 3)
+        self.last = now
+        if self.progress:
+            self.progress(stage, 1, 1)
+
+
+def fill_store(files: list[Path], work: Path, cache: Path, base: str, manifest: Manifest,
+               old_cache: Path | None, staging: Staging, clock: Clock) -> Filled:
+    """Steps 1 to 5, shared by a full build (run) and an incremental one (rebuild.py): every graph
+    of the dataset in an in-memory store, the report and links graphs handed to `staging`."""
+    parsed = parse_corpus(files, clock.progress, base=base, manifest=manifest, old_cache=old_cache,
+                          new_cache=cache)
+    clock.lap("parse+map")
+    reports = [ReportSummary.of(p) for p in parsed]
+    write_texts(parsed, work / "texts")
+    # Built in memory: loading and updating an on-disk store cost more than the rest of the build;
+    # the on-disk store is loaded aside, once, from the finished graphs (steps 2, 3, 4, 7).
+    store = ox.Store()
+    m = Minter(base)
+    links_file = staging.dir / f"links-{os.getpid()}.nt"
+    finding = Forked("finding recurring issues", write_links, [p.model for p in parsed], base,
+                     links_file, daemon=False)
+    try:
+        nquads = report_nquads(parsed, str(m.graph("shared")))
+        del parsed  # at national scale the models, texts and lines are half a gigabyte
+        # Lenient, as the links below: lines this package wrote from minted IRIs (check_base)
+        # and escaped literals; checking every IRI again was a quarter of the load time.
+        store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
+        del nquads
+        give_back_freed_memory()
+        staging.add(store)  # the store holds the report graphs only, and they are final
+        n_links, n_followups = finding.result()
+        links_graph = ox.NamedNode(str(m.graph("links")))
+        store.bulk_load(path=str(links_file), format=ox.RdfFormat.N_TRIPLES, to_graph=links_graph,
+                        lenient=True)
+        staging.add(store, [links_graph])
+    finally:
+        finding.stop()
+        links_file.unlink(missing_ok=True)
+    inferred = add_context(store, base, manifest.reference)
+    desc = description_graph(store, base, [(r.force_id, r.programme) for r in reports], __version__)
+    store.extend(to_ox((s, p, o, m.graph("description"))) for s, p, o in in_order(desc))
+    clock.lap("links+reason")
+    return Filled(store, reports, inferred, n_links, n_followups)
+
+
 def run(files: list[Path], work: Path, cache: Path, base: str, manifest: Manifest,
         old_cache: Path | None, progress: Progress | None = None) -> Outcome:
     """Steps 1 to 9 into `work` (store/, exports/, texts/, and `cache`, the new per-report
     cache). Raises InvalidDataset, with every process stopped, when the dataset does not conform."""
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-
-    def lap(stage: str, since: float) -> float:
-        now = time.perf_counter()
-        timings[stage] = round(now - since, 3)
-        if progress:
-            progress(stage, 1, 1)
-        return now
-
-    parsed = parse_corpus(files, progress, base=base, manifest=manifest, old_cache=old_cache,
-                          new_cache=cache)
-    t = lap("parse+map", t0)
-    reports = [ReportSummary.of(p) for p in parsed]
-    _write_texts(parsed, work / "texts")
-    # Built in memory: loading and updating an on-disk store cost more than the rest of the build;
-    # the on-disk store is loaded aside, once, from the finished graphs (steps 2, 3, 4, 7).
-    store = ox.Store()
+    clock = Clock(progress)
     staging = Staging(work / "staging", work / "store")
     try:
-        m = Minter(base)
-        links_file = staging.dir / f"links-{os.getpid()}.nt"
-        finding = Forked("finding recurring issues", _write_links, [p.model for p in parsed], base,
-                         links_file, daemon=False)
-        try:
-            nquads = report_nquads(parsed, str(m.graph("shared")))
-            del parsed  # at national scale the models, texts and lines are half a gigabyte
-            # Lenient, as the links below: lines this package wrote from minted IRIs (check_base)
-            # and escaped literals; checking every IRI again was a quarter of the load time.
-            store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
-            del nquads
-            give_back_freed_memory()
-            staging.add(store)  # the store holds the report graphs only, and they are final
-            n_links, n_followups = finding.result()
-            links_graph = ox.NamedNode(str(m.graph("links")))
-            store.bulk_load(path=str(links_file), format=ox.RdfFormat.N_TRIPLES, to_graph=links_graph,
-                            lenient=True)
-            staging.add(store, [links_graph])
-        finally:
-            finding.stop()
-            links_file.unlink(missing_ok=True)
-        inferred = add_context(store, base, manifest.reference)
-        desc = description_graph(store, base, [(r.force_id, r.programme) for r in reports], __version__)
-        store.extend(to_ox((s, p, o, m.graph("description"))) for s, p, o in desc)
-        t = lap("links+reason", t)
+        filled = fill_store(files, work, cache, base, manifest, old_cache, staging, clock)
+        store, reports = filled.store, filled.reports
+        t = clock.last
         staging.sorted()
         exporting = Forked("writing the exports", _export, store, work / "exports", staging, base)
         try:
             staging.loader.close_input()
-            sources = {str(m.report(r.force_id, r.programme)): str(r.path) for r in reports}
+            sources = {str(Minter(base).report(r.force_id, r.programme)): str(r.path) for r in reports}
             result = validate_store_contents(store, base, sources, threads=os.cpu_count() or 1,
                                              nice=VALIDATION_NICE)
             validated = time.perf_counter() - t
@@ -196,7 +225,7 @@ def run(files: list[Path], work: Path, cache: Path, base: str, manifest: Manifes
                 raise InvalidDataset(result)  # the exports are not waited for, only stopped
             # Freed while the exports and the loader finish, not after them: dropping a national
             # store takes a second or two, which was the build's last serial step.
-            del store
+            del store, filled.store
             give_back_freed_memory()
             counts, written = exporting.result()
             stored = staging.loader.finish()
@@ -206,19 +235,21 @@ def run(files: list[Path], work: Path, cache: Path, base: str, manifest: Manifes
         staging.stop()
         raise
     staging.remove()
-    lap("validate+write", t)
+    clock.lap("validate+write")
+    timings = clock.timings
     timings["of which validate"] = round(validated, 3)
     timings["of which write (in parallel)"] = round(written, 3)
-    return Outcome(reports, counts, stored, inferred, n_links, n_followups, result, timings)
+    return Outcome(reports, counts, stored, filled.inferred, filled.similarity_links, filled.follow_ups,
+                   result, timings)
 
 
-def _write_texts(parsed: list[PreparedReport], texts: Path) -> None:
+def write_texts(parsed: list[PreparedReport], texts: Path) -> None:
     texts.mkdir()
     for p in parsed:
         (texts / f"{p.model['report']['sha256']}.txt").write_text(p.text, encoding="utf-8")
 
 
-def _write_links(models: list[dict], base: str, path: Path) -> tuple[int, int]:
+def write_links(models: list[dict], base: str, path: Path) -> tuple[int, int]:
     """In the links child: the links graph as N-Triples into `path`; the numbers of similarity
     links and follow-ups."""
     _, links, followups, citations = recurring_issues(models, base)

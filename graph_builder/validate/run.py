@@ -245,6 +245,14 @@ def validate_core_in_store(store: ox.Store, shapes: Graph, owner_shapes: bool = 
     threads: shapes checked at once; pyoxigraph releases the GIL while it evaluates a query, so
     two threads use two cores on one store (1.8x on two cores), with no copy of it; nice: see
     map_in_threads."""
+    results, _, _ = core_results(store, shapes, stats, threads, nice)
+    return build_report(results, shapes, owner_shapes, allow_warnings)
+
+
+def core_results(store: ox.Store, shapes: Graph, stats: dict | None = None, threads: int = 1,
+                 nice: int = 0) -> tuple[list[Result], list[Shape], Compiler]:
+    """The sorted results of the Core shapes (validate_core_in_store), the compiled shapes and
+    their compiler."""
     comp = Compiler(store, shapes)
     runner = Runner(store, comp)
     timings = {}
@@ -259,7 +267,7 @@ def validate_core_in_store(store: ox.Store, shapes: Graph, owner_shapes: bool = 
     if stats is not None:
         stats["queries"] = runner.queries
         stats["seconds"] = timings
-    return build_report(sorted(r for rs in found for r in rs), shapes, owner_shapes, allow_warnings)
+    return sorted(r for rs in found for r in rs), compiled, comp
 
 
 def map_in_threads(fn, items: list, threads: int, nice: int = 0) -> list:

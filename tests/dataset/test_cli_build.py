@@ -139,8 +139,13 @@ def test_a_bug_is_an_internal_error_exit_3_with_its_trace_never_exit_1(monkeypat
     assert "internal error" in err and "Traceback" in err and "KeyError: 'a bug'" in err
 
 
+@pytest.mark.parametrize("process,options", [
+    ("graph_builder.pipeline.store_loader", ["--full"]),  # a full build loads the store
+    ("graph_builder.pipeline.store_patch", []),  # an incremental one patches the previous store
+])
 def test_a_store_loader_that_dies_fails_the_build_and_keeps_the_previous_output(previous, tmp_path,
-                                                                               monkeypatch, capsys):
+                                                                               monkeypatch, capsys,
+                                                                               process, options):
     """Regression: the loader dying made the next write to its stdin a BrokenPipeError, which the
     CLI answered with exit 0 and no message."""
     import graph_builder.pipeline.store_loader as loader
@@ -149,15 +154,15 @@ def test_a_store_loader_that_dies_fails_the_build_and_keeps_the_previous_output(
     real_popen = loader.subprocess.Popen
 
     def dying_loader(cmd, **kwargs):
-        if "graph_builder.pipeline.store_loader" in cmd:
+        if process in cmd:
             cmd = [sys.executable, "-c", "import sys; sys.stderr.write('loader crashed'); sys.exit(9)"]
         return real_popen(cmd, **kwargs)
     monkeypatch.setattr(loader.subprocess, "Popen", dying_loader)
     before = snapshot(previous)
-    code = cli.main(["build", str(CORPUS), "--out", str(previous), "--quiet"])
+    code = cli.main(["build", str(CORPUS), "--out", str(previous), "--quiet", *options])
     err = capsys.readouterr().err
     assert code == 3, err
-    assert "loader" in err and "loader crashed" in err
+    assert "store" in err and "loader crashed" in err
     assert snapshot(previous) == before
     assert not [p for p in tmp_path.iterdir() if ".building-" in p.name]
 

@@ -76,6 +76,7 @@ def test_a_damaged_cache_entry_is_only_a_miss(corpus, tmp_path, built):
 def test_a_failing_child_fails_the_build_and_keeps_the_previous_output(corpus, tmp_path, monkeypatch,
                                                                        patched, error, raised, message):
     import graph_builder.pipeline.timeline as timeline
+    from graph_builder.pipeline import rebuild
     out = tmp_path / "out"
     build_dataset(corpus, out)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -83,6 +84,9 @@ def test_a_failing_child_fails_the_build_and_keeps_the_previous_output(corpus, t
     def broken(*args, **kwargs):
         raise error
     monkeypatch.setattr(timeline, patched, broken)
+    # The second build is incremental (rebuild.py), whose export child runs write_formats too.
+    if hasattr(rebuild, patched):
+        monkeypatch.setattr(rebuild, patched, broken)
     with pytest.raises(raised, match=message) as exc:
         build_dataset(corpus, out)
     if raised is InternalError:
