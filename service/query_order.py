@@ -49,7 +49,7 @@ def reorder(query: str) -> str | None:
     words = {v.upper() for k, v, _ in toks if k == "word"}
     if not words & {"OPTIONAL", "BIND"} or "SERVICE" in words:
         return None
-    spans = _element_spans(text, toks)
+    spans = element_spans(text, toks)
     if spans is None or not _triples_after_optional_or_bind([k for k, _, _ in spans[1]]):
         return None  # nothing to move: the parse below is the costly part
     try:
@@ -136,7 +136,7 @@ def _may_pass(element, moving: set[str], bound: set[str]) -> bool:
     return False
 
 
-def _element_spans(text: str, toks: list) -> tuple[tuple[int, int], list] | None:
+def element_spans(text: str, toks: list) -> tuple[tuple[int, int], list] | None:
     """((just inside the top-level group's '{', its closing '}'), [(part name, start, end)])."""
     i = next((n for n, (k, v, _) in enumerate(toks) if k == "word" and v.upper() in ("SELECT", "ASK")), None)
     if i is None:
