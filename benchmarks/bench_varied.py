@@ -116,10 +116,14 @@ def start_service(data: Path) -> tuple[subprocess.Popen, str, int]:
     deadline = time.monotonic() + 300
     while True:
         try:
-            health = httpx.get(f"{base}/health", timeout=5)
-            if health.status_code == 200 and len(health.json()["cache"]["warmed"]) >= expected:
+            health = httpx.get(f"{base}/health", timeout=5).json()
+            # A listing that ran out of time while warming is reported by the first request.
+            failed = health["page_workers"]["killed_for_timeout"]
+            if len(health["cache"]["warmed"]) + failed >= expected:
+                if failed:
+                    print(f"{failed} of {expected} start-up answers ran out of time", flush=True)
                 break
-        except httpx.HTTPError:
+        except (httpx.HTTPError, KeyError, ValueError):
             pass
         if time.monotonic() > deadline or proc.poll() is not None:
             raise SystemExit("the service did not start (or did not finish warming)")
