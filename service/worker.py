@@ -232,15 +232,6 @@ def answer(store, req: dict, layers: list[str]) -> tuple:
         return ("error", "evaluation", f"{type(exc).__name__}: {exc}")
 
 
-def preload_parser() -> None:
-    """rdflib's SPARQL grammar (query_order's parser) loaded before the first query, not in it:
-    about a second of a fresh worker's time."""
-    try:
-        import rdflib.plugins.sparql.parser  # noqa: F401
-    except Exception:  # noqa: BLE001 -- without it, queries run as written
-        pass
-
-
 def main(conn, store_path: str, memory_limit: int | None = None, nice: int = 0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     if nice > 0:
@@ -268,8 +259,6 @@ def main(conn, store_path: str, memory_limit: int | None = None, nice: int = 0) 
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which owns the error
         conn.send(("error", f"cannot open the store at {store_path}: {exc}"))
         return
-    if not remote:
-        preload_parser()
     conn.send(("ready", layers))
     while True:
         try:
