@@ -35,7 +35,9 @@ async def run(state: ServiceState, lane: str, query: str, fmt: Format,
         return await _send(state, key, body, fmt, {**headers, "X-Cache": "hit", **meta}, gzip_ok)
     request = {"op": "query", "query": query, "format": fmt.name,
                "default_graphs": default_graphs, "named_graphs": named_graphs,
-               "max_rows": settings.max_rows, "max_bytes": settings.max_response_bytes}
+               "max_rows": settings.max_rows, "max_bytes": settings.max_response_bytes,
+               # A client's SPARQL, not the catalogue's hand-ordered queries (service/query_order.py).
+               "reorder": lane == QUERY}
     if fmt.name in PREFIXED_FORMATS:  # Turtle and TriG read best with the project's prefixes
         request["prefixes"] = prefixes_for(f"{state.dataset.base}/def/inspection/")
     elif fmt.name == "jsonld":  # compacted with the context the service publishes

@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable
 
 from . import worker as worker_module
+from .query_advice import advice
 
 
 class PoolError(Exception):
@@ -194,7 +195,7 @@ class WorkerPool:
                         f"the query ran longer than {last_timeout:g} s, the limit while every other "
                         "query worker is busy, and was stopped; try again shortly, or narrow it")
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s (the limit) and was "
-                                   "stopped; narrow it, add a LIMIT, or use the downloads")
+                                   f"stopped; {advice(request.get('query'))}")
             try:
                 reply = w.conn.recv()
             except (EOFError, OSError):

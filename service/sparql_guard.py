@@ -172,3 +172,9 @@ def query_form(query: str) -> str | None:
         if m.lastgroup == "word" and m.group().upper() in FORMS:
             return m.group().upper()
     return None
+
+
+def tokens(text: str) -> list[tuple[str, str, int]]:
+    """(kind, text, offset) of each token of text (already unescaped): comment, string, iri, var,
+    lang, pname, number, word or other (one character)."""
+    return [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)]

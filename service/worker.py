@@ -29,6 +29,7 @@ from graph_builder.export.jsonld import CannotCompact, write_triples
 from graph_builder.lifetime import cap_heap, die_with_parent
 
 from .formats import JSONLD_FORMATS, QUAD_FORMATS, RDF_FORMAT, RESULTS_FORMAT
+from .query_order import reorder
 from .sandbox import SandboxError, deny_network
 
 
@@ -117,7 +118,10 @@ def run_query(store: Store, req: dict) -> dict:
     kwargs = _dataset_options(req)
     if subs:
         kwargs["substitutions"] = {Variable(k): decode_term(v) for k, v in subs.items()}
-    result = store.query(req["query"], **kwargs)
+    query = req["query"]
+    if req.get("reorder"):
+        query = reorder(query) or query
+    result = store.query(query, **kwargs)
     fmt, max_rows, max_bytes = req["format"], req["max_rows"], req["max_bytes"]
     buf = _CappedBuffer(max_bytes)
     if isinstance(result, (QuerySolutions, QueryBoolean)):

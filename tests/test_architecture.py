@@ -19,6 +19,7 @@ LAYERS = [
     {"graph_builder.to_rdf"},
     {"graph_builder.links"},
     {"graph_builder.reason"},
+    {"graph_builder.derive"},
     {"graph_builder.validate"},
     {"graph_builder.export"},
     {"graph_builder.pipeline", "graph_builder.synth"},

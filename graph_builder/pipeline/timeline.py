@@ -18,8 +18,8 @@ rebuild.py, which shares steps 1 to 5, `fill_store`); build.py prepares the work
     into the store and hands them to Staging (`part-0.nq`: one GNU sort process, and its path to
     the loader). M then drops every PreparedReport; a ReportSummary of each is what remains.
  4. M waits for the links child, loads its file, hands the links graph to Staging (`part-1.nq`).
- 5. M adds the reference data, the entailments and the ontology (reason.add_context), then the
-    dataset description.
+ 5. M adds the reference data, the entailments and the ontology (reason.add_context), the derived
+    graph (derive.add_derived), then the dataset description.
  6. **Sort before fork**: M waits for every staged sort, so that the export child inherits no
     running child process of M's.
  7. **Export child** (fork of M, "writing the exports"): dumps the graphs not yet staged to
@@ -49,6 +49,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph_builder import __version__
+from graph_builder.derive import add_derived
 from graph_builder.errors import HmicKgError, ReportError
 from graph_builder.export.formats import write_formats
 from graph_builder.export.search_index import FILE as SEARCH_INDEX
@@ -197,6 +198,7 @@ def fill_store(files: list[Path], work: Path, cache: Path, base: str, manifest: 
         finding.stop()
         links_file.unlink(missing_ok=True)
     inferred = add_context(store, base, manifest.reference)
+    add_derived(store, base)  # in fill_store: a full and an incremental build both derive it whole
     desc = description_graph(store, base, [(r.force_id, r.programme) for r in reports], __version__)
     store.extend(to_ox((s, p, o, m.graph("description"))) for s, p, o in in_order(desc))
     clock.lap("links+reason")

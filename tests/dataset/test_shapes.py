@@ -100,6 +100,8 @@ BREAKS = [
     ("shapes:ForceFact", f"""DELETE WHERE {{ GRAPH {G} {{ <{B}/id/fact/west-mercia/inspection-2007/1> insp:quantity ?q }} }}"""),
     ("shapes:PriorGradeCitation", f"""DELETE {{ GRAPH {G} {{ ?c insp:citedGrade ?g }} }} INSERT {{ GRAPH {G} {{ ?c insp:citedGrade <{B}/id/force/west-mercia> }} }}
         WHERE {{ GRAPH {G} {{ ?c insp:citedGrade ?g }} }}"""),
+    ("shapes:Derived", f"""INSERT DATA {{ GRAPH {G} {{ <{B}/id/recommendation/west-mercia/inspection-2007/1>
+        insp:laterReportCount -1 }} }}"""),
     ("shapes:GlossaryTerm", f"""DELETE WHERE {{ GRAPH {G} {{ <{B}/def/glossary/bcu/basic-command-unit> skos:altLabel ?a }} }}"""),
     ("shapes:SourceSpan", f"""DELETE WHERE {{ GRAPH {G} {{ <{S1[1:-1]}/span/1> oa:hasSource ?t }} }}"""),
     ("shapes:TextPositionSelector", f"""DELETE {{ GRAPH {G} {{ ?p oa:start ?s }} }} INSERT {{ GRAPH {G} {{ ?p oa:start 999999999 }} }}

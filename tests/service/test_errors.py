@@ -373,6 +373,20 @@ def test_timeout_is_503_with_a_clear_message(via_store, fake_store):
         fake_store.release.set()
 
 
+def test_timeout_names_the_likely_cause_and_a_rewrite(via_store, fake_store):
+    # A label fetched after an OPTIONAL that binds its subject: the service cannot move it (?o
+    # is bound only by the OPTIONAL), so the message says what to write instead.
+    ready(via_store)
+    fake_store.release.clear()
+    query = 'SELECT ?s WHERE { ?s ?p "hang" OPTIONAL { ?s ?q ?o } ?o <http://x/label> ?l }'
+    try:
+        r = via_store.get("/sparql", params={"query": query})
+        failed(r, 503, "likely cause: required triple patterns come after an OPTIONAL")
+        assert "`?o <http://x/label> ?l`" in r.text
+    finally:
+        fake_store.release.set()
+
+
 def test_worker_crash_is_500_and_the_worker_is_replaced(via_store, fake_store):
     ready(via_store)
     fake_store.release.clear()
