@@ -93,10 +93,13 @@ def test_catalogue_search_labels_the_new_kinds(client):
     # "cuckooing" is in West Mercia 2018 only, in three detailed-findings paragraphs: l.12 (under
     # question 1), l.137 and l.149 (serious and organised crime).
     text = browse(client, "/queries/search?" + urlencode({"text": "cuckooing"}))
-    body = re.search(r'<table class="data results">.*?<tbody>(.*?)</tbody>', text, re.DOTALL).group(1)
-    rows = [[_plain(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.DOTALL)]
+    table = re.search(r'<table class="data results">(.*?)</table>', text, re.DOTALL).group(1)
+    head = [_plain(c) for c in re.findall(r"<th[^>]*>(.*?)</th>", table, re.DOTALL)]
+    body = re.search(r"<tbody>(.*?)</tbody>", table, re.DOTALL).group(1)
+    rows = [dict(zip(head, (_plain(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.DOTALL))))
             for r in re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL)]
-    assert sorted((r[1], r[2], r[3], r[5]) for r in rows) == [
+    col = {name: next(h for h in head if h.startswith(name)) for name in ("kind", "force", "year", "line")}
+    assert sorted((r[col["kind"]], r[col["force"]], r[col["year"]], r[col["line"]]) for r in rows) == [
         ("Detailed finding", "West Mercia Police", "2018", line) for line in ("12", "137", "149")]
     text = browse(client, "/queries/search?" + urlencode({"text": "Jill Dando"}))
     assert "Context statement" in _plain(text)
