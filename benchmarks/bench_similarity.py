@@ -3,6 +3,9 @@
     python benchmarks/bench_similarity.py compare   # P/R/F1 of each candidate method
     python benchmarks/bench_similarity.py curve     # P/R of the shipped method by threshold
     python benchmarks/bench_similarity.py speed [N] # corpus and synthetic N-fold copy (100)
+    python benchmarks/bench_similarity.py sentences # statement vs sentence level, z-score mixes:
+                                                    # AP with a bootstrap interval, P at R 0.6/0.8,
+                                                    # threshold chosen on one half, read on the other
 
 The replication gives every copy its own force and report and rewrites each word into one of ten
 spellings (a Caesar shift chosen by a hash of word and copy), so copies keep the corpus's term
@@ -131,9 +134,14 @@ def speed(copies: int = 100) -> None:
               f"  {len(links):7d} links >= {sim.THRESHOLD}")
 
 
+def sentences_compare(resamples: int = 2000) -> None:
+    from bench_similarity_levels import report_levels
+    report_levels(corpus_statements(), labelled(), resamples)
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else "compare"
     if cmd == "speed":
         speed(int(sys.argv[2]) if len(sys.argv) > 2 else 100)
     else:
-        {"compare": compare, "curve": curve}[cmd]()
+        {"compare": compare, "curve": curve, "sentences": sentences_compare}[cmd]()

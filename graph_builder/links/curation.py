@@ -19,11 +19,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date as Date
 from pathlib import Path
 
 from graph_builder.errors import HmicKgError
+from graph_builder.iris import DEFAULT_BASE
 
 CURATION = "curation.csv"
 COLUMNS = ("source", "target", "judgement", "theme", "who", "date", "why")
@@ -113,3 +114,16 @@ def decided(judgements: tuple[Judgement, ...]) -> dict[tuple[str, str], Judgemen
         if j.judgement != "wrong-tag":
             out[j.pair] = j
     return out
+
+
+def rebased(judgements: tuple[Judgement, ...], base: str) -> tuple[Judgement, ...]:
+    """The judgements with the project's IRIs moved to `base`: the file names statements by their
+    published IRIs, and a build may publish under another base (--base)."""
+    old, new = DEFAULT_BASE.rstrip("/") + "/", base.rstrip("/") + "/"
+    if old == new:
+        return judgements
+
+    def move(iri: str) -> str:
+        return new + iri[len(old):] if iri.startswith(old) else iri
+    return tuple(replace(j, source=move(j.source), target=move(j.target), theme=move(j.theme))
+                 for j in judgements)

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SKOS, XSD
 
 from graph_builder.iris import Minter, area_slug, slug
-from graph_builder.links.curation import Judgement, decided
+from graph_builder.links.curation import Judgement, decided, rebased
 from graph_builder.links.evidence import Evidence, SentenceIndex, link_evidence
 from graph_builder.links.followups import FOLLOWUP_METHOD, FollowUp, find_followups
 from graph_builder.links.graph_issues import issues_ntriples
@@ -79,6 +79,7 @@ def find_links(models: list[dict], base: str, curation: tuple[Judgement, ...] = 
     grouped; a same-issue pair is linked whatever its score (and followed up within a force)."""
     stmts = [s for model in models for s in statements_from_model(model, base)]
     by = {s.iri: s for s in stmts}
+    curation = rebased(tuple(curation), base)
     rulings = {p: j for p, j in decided(curation).items() if p[0] in by and p[1] in by}
     same = {p for p, j in rulings.items() if j.judgement == "same-issue"}
     different = {p for p, j in rulings.items() if j.judgement == "different-issue"}

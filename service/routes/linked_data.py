@@ -73,7 +73,9 @@ async def resource(rest: str, request: Request) -> Response:
     labels = best_labels((await execution.select(
         state, execution.PAGES, {"labels": labels_query(wanted)}, max_rows=20_000))["labels"])
     view = build_view(iri, ds.base, results, labels)
-    return render(request, "resource.html", {"view": view, "formats": RESOURCE_FORMATS[1:]},
+    proposals = bool(state.settings.proposals_file and state.settings.proposals_token)
+    return render(request, "resource.html", {"view": view, "formats": RESOURCE_FORMATS[1:],
+                                             "proposals": proposals},
                   headers={"Vary": "Accept"})
 
 
