@@ -21,6 +21,7 @@ from graph_builder.links import text as features_text
 from graph_builder.links.tfidf import statement_bags, tfidf_matrix
 
 SHARED_TERMS = 5
+CHUNK = 50_000  # sentence pairs scored at once
 
 
 @dataclass(frozen=True)
@@ -74,24 +75,29 @@ class SentenceIndex:
 
     def best_pairs(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], Evidence]:
         """Evidence for each (source text, target text); the best sentence pair, ties to the
-        earlier sentences."""
-        by_source: dict[str, list[str]] = {}
-        for a, b in sorted(set(pairs)):
-            by_source.setdefault(a, []).append(b)
-        out = {}
-        for a, partners in by_source.items():
-            ra = self.rows(a)
-            rbs = [self.rows(b) for b in partners]
-            cols = np.concatenate([np.arange(r.start, r.stop) for r in rbs])
-            m = (self.x[ra.start:ra.stop] @ self.x[cols].T).toarray()
-            at = 0
-            for b, rb in zip(partners, rbs):
-                block = m[:, at:at + len(rb)]
-                at += len(rb)
-                i, j = np.unravel_index(int(np.argmax(block)), block.shape)
-                si, sj = ra.start + i, rb.start + j
-                out[(a, b)] = self._evidence(a, b, si, sj, float(block[i, j]))
-        return out
+        earlier sentences. Every sentence pair of every text pair is scored in chunks of rows
+        (row-wise products of the two sentences' vectors), not text by text."""
+        pairs = sorted(set(pairs))
+        if not pairs:
+            return {}
+        first = self.first
+        a_id = np.array([self.text_id[a] for a, _ in pairs], dtype=np.int64)
+        b_id = np.array([self.text_id[b] for _, b in pairs], dtype=np.int64)
+        na, nb = first[a_id + 1] - first[a_id], first[b_id + 1] - first[b_id]
+        per = na * nb
+        pair_of = np.repeat(np.arange(len(pairs)), per)
+        k = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
+        si = first[a_id][pair_of] + k // nb[pair_of]
+        sj = first[b_id][pair_of] + k % nb[pair_of]
+        score = np.empty(len(si))
+        for c in range(0, len(si), CHUNK):
+            rows = slice(c, c + CHUNK)
+            score[rows] = np.asarray(self.x[si[rows]].multiply(self.x[sj[rows]]).sum(axis=1)).ravel()
+        # the best of each text pair: highest score, then the earliest sentence pair
+        order = np.lexsort((np.arange(len(si)), -score, pair_of))
+        top = order[np.r_[0, np.flatnonzero(np.diff(pair_of[order])) + 1]]
+        return {pairs[p]: self._evidence(pairs[p][0], pairs[p][1], int(si[t]), int(sj[t]), float(score[t]))
+                for p, t in zip(pair_of[top].tolist(), top.tolist())}
 
     def _evidence(self, a: str, b: str, si: int, sj: int, score: float) -> Evidence:
         shared = sorted(self.bags[si] & self.bags[sj], key=lambda t: (-self.idf.get(t, 0.0), t))

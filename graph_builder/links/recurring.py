@@ -1,9 +1,10 @@
 """Recurring issues: statements of different reports that raise the same concrete issue, grouped.
 
 Members are joined by strong links (score >= RECURRING_THRESHOLD) and by researchers' same-issue
-judgements (links/curation.py), never across a different-issue judgement. Groups are the connected
-parts of those joins; a part larger than MAX_MEMBERS is split again at a higher score, step by
-step, so one chain of loosely related statements does not become a national catch-all.
+judgements (links/curation.py), never across a different-issue judgement. Statements printing the
+same text count as one (the same sentence given to many forces). Groups are the connected parts
+of those joins; a part of more than MAX_MEMBERS distinct texts is split again at a higher score,
+step by step, so one chain of loosely related statements does not become a national catch-all.
 
 For each force the issue says whether it came back (issue-raising statements of that force in two
 or more years) and whether it was reported resolved (a later positive statement of that force in
@@ -49,10 +50,12 @@ class RecurringIssue:
     resolutions: tuple[Resolution, ...]
 
 
-def _components(nodes: set[str], edges: list[tuple[str, str, float]]) -> list[list[str]]:
-    parent = {n: n for n in nodes}
+def _components(edges: list[tuple[str, str, float]]) -> list[tuple[list[str], list]]:
+    """Connected parts of the edges: (sorted members, their edges), each edge once, in edge order."""
+    parent: dict[str, str] = {}
 
     def find(x):
+        parent.setdefault(x, x)
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
@@ -61,21 +64,24 @@ def _components(nodes: set[str], edges: list[tuple[str, str, float]]) -> list[li
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    groups = defaultdict(list)
-    for n in sorted(nodes):
-        groups[find(n)].append(n)
-    return [g for g in groups.values() if len(g) > 1]
+    members: dict[str, list[str]] = defaultdict(list)
+    for n in sorted(parent):
+        members[find(n)].append(n)
+    own: dict[str, list] = defaultdict(list)
+    for e in edges:
+        own[find(e[0])].append(e)
+    return [(members[root], own[root]) for root in sorted(members, key=lambda r: members[r][0])]
 
 
-def _groups(edges: list[tuple[str, str, float]], at: float) -> list[list[str]]:
-    kept = [e for e in edges if e[2] >= at]
+def _groups(edges: list[tuple[str, str, float]], at: float) -> list[tuple[list[str], list]]:
+    """(members, internal edges) of each group: connected parts of the edges scoring at least
+    `at`, a part of more than MAX_MEMBERS split again at a higher score."""
     out = []
-    for g in _components({n for a, b, _ in kept for n in (a, b)}, kept):
-        if len(g) <= MAX_MEMBERS:
-            out.append(g)
+    for members, own in _components([e for e in edges if e[2] >= at]):
+        if len(members) <= MAX_MEMBERS:
+            out.append((members, own))
         elif at < 1.0:
-            inside = set(g)
-            out += _groups([e for e in kept if e[0] in inside], round(at + SPLIT_STEP, 4))
+            out += _groups(own, round(at + SPLIT_STEP, 4))
     return out
 
 
@@ -100,30 +106,47 @@ def find_recurring(statements: list[Statement], links: list[Link],
     """Recurring issues among statements, sorted by key. Same-issue pairs join at any score
     (they are given score 1.0 here); different-issue pairs never join directly."""
     by = {s.iri: s for s in statements}
-    edges = {}
+    # Statements printing one text are one node: the same sentence given to many forces is one
+    # issue raised many times, and a clique of identical texts (score 1.0) cannot be split by score.
+    node, copies = {}, defaultdict(list)
+    for s in sorted(statements, key=lambda s: s.iri):
+        node[s.iri] = node.get(s.text) or node.setdefault(s.text, s.iri)
+        copies[node[s.iri]].append(s.iri)
+    blocked = {tuple(sorted((node[a], node[b]))) for a, b in different_issue if a in by and b in by}
+    best: dict[tuple[str, str], tuple[float, tuple[str, str]]] = {}
+    repeated = set()
     for k in links:
-        if k.score >= RECURRING_THRESHOLD and (k.source, k.target) not in different_issue:
-            edges[(k.source, k.target)] = k.score
-    for a, b in same_issue:
-        if a in by and b in by:
-            edges[(a, b)] = 1.0
-    edge_list = sorted((a, b, s) for (a, b), s in edges.items())
+        if k.score < RECURRING_THRESHOLD or (k.source, k.target) in different_issue:
+            continue
+        u, v = sorted((node[k.source], node[k.target]))
+        if u == v:
+            repeated.add(u)
+        elif (u, v) not in best or best[(u, v)][0] < k.score:
+            best[(u, v)] = (k.score, (k.source, k.target))
+    for a, b in sorted(same_issue):
+        if a in by and b in by and node[a] != node[b]:
+            best[tuple(sorted((node[a], node[b])))] = (1.0, (a, b))
+    edge_list = sorted((u, v, sc) for (u, v), (sc, _) in best.items() if (u, v) not in blocked)
+    groups = _groups(edge_list, RECURRING_THRESHOLD)
+    grouped = {n for g, _ in groups for n in g}
+    groups += [([n], []) for n in sorted(repeated - grouped)]
     out = []
-    for group in _groups(edge_list, RECURRING_THRESHOLD):
-        inside = set(group)
-        internal = sorted(((s, a, b) for a, b, s in edge_list if a in inside and b in inside),
-                          key=lambda e: (-e[0], e[1], e[2]))
-        # Each member's evidence sentence: from its strongest join within the issue.
+    for nodes, own in groups:
+        internal = sorted(((sc, *best[(u, v)][1]) for u, v, sc in own), key=lambda e: (-e[0], e[1], e[2]))
+        # Each member's evidence sentence: from its strongest join within the issue (shared by
+        # the statements printing the same text).
         said: dict[str, str] = {}
         for _, a, b in internal:
             ev = evidence.get((a, b))
             if ev:
-                said.setdefault(a, ev.source_sentence)
-                said.setdefault(b, ev.target_sentence)
+                said.setdefault(node[a], ev.source_sentence)
+                said.setdefault(node[b], ev.target_sentence)
         first_ev = next((evidence[(a, b)] for _, a, b in internal if (a, b) in evidence), None)
-        label = first_ev.source_sentence if first_ev else by[group[0]].text
+        label = first_ev.source_sentence if first_ev else (sentences(by[nodes[0]].text) or [""])[0]
         if len(label) > LABEL_CHARS:
             label = label[:LABEL_CHARS].rsplit(" ", 1)[0] + " ..."
+        group = sorted(i for n in nodes for i in copies[n])
+        said = {i: said[node[i]] for i in group if node[i] in said}
         members = [by[i] for i in group]
         years = sorted(s.year for s in members if s.year is not None)
         tones = {s.iri: member_tone(s, said.get(s.iri)) for s in members}
