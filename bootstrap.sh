@@ -9,11 +9,15 @@ dev=0
 [ "${1:-}" = "--dev" ] && dev=1
 
 # libseccomp: the kernel filter that keeps query workers off the network (service/sandbox.py).
-if ! ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2'; then
+# poppler-utils: pdftotext, which reads the text layer of PDF reports (graph_builder/extract/pdf.py).
+runtime_missing=""
+ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2' || runtime_missing="$runtime_missing libseccomp2"
+command -v pdftotext >/dev/null 2>&1 || runtime_missing="$runtime_missing poppler-utils"
+if [ -n "$runtime_missing" ]; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libseccomp2 >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $runtime_missing >/dev/null
   else
-    echo "bootstrap: libseccomp2 is missing and this user cannot apt-get install it" >&2
+    echo "bootstrap: missing$runtime_missing and this user cannot apt-get install them" >&2
   fi
 fi
 

@@ -48,6 +48,7 @@ QB = _Terms("http://purl.org/linked-data/cube#")
 OGL = URIRef("http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 
 PROV = _Terms("http://www.w3.org/ns/prov#")
+SDO = _Terms("https://schema.org/")
 SH = _Terms("http://www.w3.org/ns/shacl#")
 
 

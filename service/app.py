@@ -21,7 +21,7 @@ from .config import Settings
 from .dataset import open_dataset
 from .head import HeadAsGet
 from .lanes import close_lanes, start_lanes
-from .routes import catalogue, downloads, health, linked_data, pages, proposals, sparql, themes
+from .routes import catalogue, downloads, health, home, linked_data, pages, proposals, sparql, themes
 from .state import ServiceState
 from .warmup import warm_catalogue
 
@@ -72,7 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
                            expose_headers=["X-Result-Rows", "X-Cache"], max_age=3600)
     app.add_middleware(pages.SecurityHeaders)
     app.add_middleware(HeadAsGet)
-    for module in (health, sparql, catalogue, downloads, pages, themes, proposals, linked_data):
+    for module in (health, sparql, catalogue, downloads, home, pages, themes, proposals, linked_data):
         app.include_router(module.router)
     app.mount("/assets", StaticFiles(directory=STATIC / "assets"), name="assets")
     if SWAGGER_DIST.is_dir():

@@ -6,11 +6,15 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from .compression import GZIP_FROM, accepts_gzip, compress
+from graph_builder.export.prefixes import prefixes_for
+
 from .formats import Format, content_type
 from .lanes import PAGES, QUERY, lane_of
 from .state import ServiceState
 
 __all__ = ["PAGES", "QUERY", "run", "select"]
+
+PREFIXED_FORMATS = ("turtle", "trig")
 
 
 async def run(state: ServiceState, lane: str, query: str, fmt: Format,
@@ -31,6 +35,8 @@ async def run(state: ServiceState, lane: str, query: str, fmt: Format,
     request = {"op": "query", "query": query, "format": fmt.name,
                "default_graphs": default_graphs, "named_graphs": named_graphs,
                "max_rows": settings.max_rows, "max_bytes": settings.max_response_bytes}
+    if fmt.name in PREFIXED_FORMATS:  # Turtle and TriG read best with the project's prefixes
+        request["prefixes"] = prefixes_for(f"{state.dataset.base}/def/inspection/")
     reply = await lane_of(state.lanes, lane).call(request, settings, client)
     meta = {"X-Result-Rows": str(reply["rows"])} if reply.get("rows") is not None else {}
     state.cache.put(key, reply["body"], meta)

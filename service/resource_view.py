@@ -21,15 +21,20 @@ LABEL_PROPS = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title",
                "http://xmlns.com/foaf/0.1/name", SKOS + "altLabel")
 
 
+CITATION = "http://purl.org/dc/terms/bibliographicCitation"
+
+
 def lookup_queries(insp: str) -> dict[str, str]:
     """The lookups for one resource; ?this is bound by a VALUES block the caller adds."""
     return {
         "out": "SELECT ?p ?o ?g WHERE { GRAPH ?g { ?this ?p ?o } } LIMIT 5000",
         "in": "SELECT DISTINCT ?s ?p WHERE { GRAPH ?g { ?s ?p ?this } } LIMIT 501",
-        "spans": ("SELECT ?sp ?exact ?first ?last WHERE { ?this <" + insp + "sourceSpan> ?sp . "
+        "spans": ("SELECT ?sp ?exact ?first ?last ?first_page ?last_page WHERE { ?this <" + insp + "sourceSpan> ?sp . "
                   "?sp <" + OA + "hasSelector> ?sel . ?sel <" + OA + "exact> ?exact . "
                   "OPTIONAL { ?sp <" + insp + "firstLine> ?first } "
-                  "OPTIONAL { ?sp <" + insp + "lastLine> ?last } } ORDER BY ?sp"),
+                  "OPTIONAL { ?sp <" + insp + "lastLine> ?last } "
+                  "OPTIONAL { ?sp <" + insp + "firstPage> ?first_page } "
+                  "OPTIONAL { ?sp <" + insp + "lastPage> ?last_page } } ORDER BY ?sp"),
         "graph": "ASK { GRAPH ?this { ?s ?p ?o } }",
         "members": ("SELECT DISTINCT ?s ?type WHERE { GRAPH ?this { ?s a ?type } } "
                     "ORDER BY ?type ?s LIMIT 1001"),
@@ -126,6 +131,7 @@ class ResourceView:
     is_graph: bool = False
     members: list[tuple[Link, Link]] = field(default_factory=list)
     members_truncated: bool = False
+    citation: str | None = None   # the ready citation (dcterms:bibliographicCitation), shown as "Cite as"
     why: dict | None = None
 
 
@@ -200,6 +206,8 @@ def build_view(iri: str, base: str, results: dict, labels: dict[str, str]) -> Re
             value = Value(text=f"_:{o[1]}")
         if value not in values:
             values.append(value)
+    cites = by_pred.get(CITATION) or []
+    view.citation = cites[0].text if cites else None
     view.properties = sorted(((linker.link(p), vals) for p, vals in by_pred.items()),
                              key=lambda item: item[0].label.lower())
     incoming = results["in"]
@@ -210,6 +218,8 @@ def build_view(iri: str, base: str, results: dict, labels: dict[str, str]) -> Re
     view.quotes = [{"text": r["exact"][1],
                     "first": r["first"][1] if r.get("first") else None,
                     "last": r["last"][1] if r.get("last") else None,
+                    "first_page": r["first_page"][1] if r.get("first_page") else None,
+                    "last_page": r["last_page"][1] if r.get("last_page") else None,
                     "span": linker.link(r["sp"][1])} for r in results["spans"]]
     view.graphs = [linker.link(g) for g in graphs]
     view.is_graph = bool(results.get("graph"))

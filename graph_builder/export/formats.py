@@ -18,7 +18,7 @@ from graph_builder.reference.graphs import ontology_graph
 TABLES = {
     "judgements": """
         SELECT ?force_id ?force ?programme ?year ?area ?area_code ?grade ?grade_rank ?direction_of_travel
-               ?grade_source ?judgement ?report ?source_line WHERE {
+               ?grade_source ?judgement ?report ?source_line ?page ?citation WHERE {
           ?judgement a insp:GradedJudgement ; insp:force ?f ; insp:programme ?p ; insp:assessmentArea ?a ;
              insp:grade ?g ; insp:gradeSource ?grade_source ; insp:reportedIn ?report .
           # The first line of the judgement's spans; a FILTER NOT EXISTS over the other spans took
@@ -28,9 +28,11 @@ TABLES = {
           ?a skos:prefLabel ?area . OPTIONAL { ?a skos:notation ?area_code }
           ?g skos:prefLabel ?grade ; insp:rank ?grade_rank .
           OPTIONAL { ?judgement insp:directionOfTravel/skos:prefLabel ?direction_of_travel }
+          OPTIONAL { ?judgement insp:sourceSpan/insp:firstPage ?page }
+          OPTIONAL { ?judgement dcterms:bibliographicCitation ?citation }
         } ORDER BY ?force_id ?year ?judgement""",
     "findings": """
-        SELECT ?force_id ?programme ?year ?area ?kind ?ordinal ?topic ?text ?finding ?report ?source_line WHERE {
+        SELECT ?force_id ?programme ?year ?area ?kind ?ordinal ?topic ?text ?finding ?report ?source_line ?page ?citation WHERE {
           VALUES (?cls ?kind) { (insp:Strength "strength") (insp:WorkInProgress "work in progress")
                                 (insp:AreaForImprovement "area for improvement") (insp:CauseOfConcern "cause of concern")
                                 (insp:DetailedFinding "detailed finding") }
@@ -38,26 +40,32 @@ TABLES = {
              insp:ordinal ?ordinal ; insp:text ?text ; insp:reportedIn ?report ; insp:sourceSpan/insp:firstLine ?source_line .
           ?p skos:prefLabel ?programme ; insp:year ?year .
           OPTIONAL { ?finding insp:topic ?topic }
+          OPTIONAL { ?finding insp:sourceSpan/insp:firstPage ?page }
+          OPTIONAL { ?finding dcterms:bibliographicCitation ?citation }
         } ORDER BY ?force_id ?year ?finding""",
     "recommendations": """
-        SELECT ?force_id ?programme ?year ?number ?area ?text ?deadline ?addresses ?recommendation ?report ?source_line WHERE {
+        SELECT ?force_id ?programme ?year ?number ?area ?text ?deadline ?addresses ?recommendation ?report ?source_line ?page ?citation WHERE {
           ?recommendation a insp:Recommendation ; insp:force/insp:forceId ?force_id ; insp:programme ?p ;
              insp:text ?text ; insp:reportedIn ?report .
           ?p skos:prefLabel ?programme ; insp:year ?year .
           { SELECT ?recommendation (MIN(?l) AS ?source_line) WHERE { ?recommendation a insp:Recommendation ; insp:sourceSpan/insp:firstLine ?l } GROUP BY ?recommendation }
+          OPTIONAL { SELECT ?recommendation (MIN(?pg) AS ?page) WHERE { ?recommendation a insp:Recommendation ; insp:sourceSpan/insp:firstPage ?pg } GROUP BY ?recommendation }
+          OPTIONAL { ?recommendation dcterms:bibliographicCitation ?citation }
           OPTIONAL { ?recommendation insp:ordinal ?number }
           OPTIONAL { ?recommendation insp:assessmentArea/skos:prefLabel ?area }
           OPTIONAL { ?recommendation insp:deadline ?deadline }
           OPTIONAL { ?recommendation insp:addresses ?addresses }
         } ORDER BY ?force_id ?year ?number ?recommendation""",
     "good_practice": """
-        SELECT ?force_id ?programme ?year ?title ?area ?problem ?solution ?outcome ?contact_role ?good_practice ?report ?source_line WHERE {
+        SELECT ?force_id ?programme ?year ?title ?area ?problem ?solution ?outcome ?contact_role ?good_practice ?report ?source_line ?page ?citation WHERE {
           ?good_practice a insp:GoodPracticeExample ; insp:force/insp:forceId ?force_id ; insp:programme ?p ;
              dcterms:title ?title ; insp:reportedIn ?report ; insp:sourceSpan/insp:firstLine ?source_line .
           ?p skos:prefLabel ?programme ; insp:year ?year .
           OPTIONAL { ?good_practice insp:assessmentArea/skos:prefLabel ?area }
           OPTIONAL { ?good_practice insp:problem ?problem } OPTIONAL { ?good_practice insp:solution ?solution }
           OPTIONAL { ?good_practice insp:outcome ?outcome } OPTIONAL { ?good_practice insp:contactRole ?contact_role }
+          OPTIONAL { ?good_practice insp:sourceSpan/insp:firstPage ?page }
+          OPTIONAL { ?good_practice dcterms:bibliographicCitation ?citation }
         } ORDER BY ?force_id ?year ?good_practice""",
 }
 

@@ -14,7 +14,7 @@ _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*]*?\S)\*(?![\w*])")
 _ESCAPE = re.compile(r"\\+([_*\\#\[\]()`.-])")
 _FOOTNOTE = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+$")
 _FOOTNOTE_CHARS = tuple("¹²³⁴⁵⁶⁷⁸⁹⁰")
-_SPACES = re.compile(r"[ \t\u00a0]+")
+_SPACES = re.compile(r"[ \t\u00a0\f]+")   # a form feed: a page break inside a paragraph (extract/pdf.py)
 # "- item", "• item", and an HTML list item opening its line, "<li>item</li>".
 _BULLET = re.compile(r"^(\s*)(?:(?:[-•*–]|\u2022)\s+|<li\b[^>]*>\s*)(?=\S)", re.IGNORECASE)
 
@@ -45,7 +45,7 @@ def strip_markup(s: str) -> str:
     if "\\" in s:
         s = _ESCAPE.sub(r"\1", s)
     s = s.replace("\u2022", " ")
-    if "  " in s or "\t" in s or "\u00a0" in s:   # else every run is one plain space already
+    if "  " in s or "\t" in s or "\u00a0" in s or "\f" in s:   # else every run is one plain space already
         s = _SPACES.sub(" ", s)
     s = s.strip()
     if s.endswith(_FOOTNOTE_CHARS):   # stripped, so '$' can only match at the very end

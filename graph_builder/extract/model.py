@@ -11,6 +11,7 @@ from .facts import extract_facts
 from .glossary import parse_glossary
 from .items import location
 from .model_types import ParseModel
+from .pages import add_pages
 from .peel import PeelWalker
 from .priorgrades import extract_prior_grades
 from .source import Source, decode_source, read_source
@@ -41,12 +42,14 @@ def parse_source(src: Source) -> ParseModel:
         body = _peel(src, us, force)
     else:
         body = _framework(src, us, fam, report)
-    return {
+    model = {
         "schema_version": SCHEMA_VERSION,
         "extractor": {"name": "hmic-kg", "version": __version__},
         "source": {"path": src.path, "sha256": src.sha256},
         "report": report, "force": force, **body,
     }
+    add_pages(model, src)
+    return model
 
 
 def _area_span(heading: Unit, last: Unit) -> dict:

@@ -21,6 +21,8 @@ class Location(TypedDict):
     last_line: int
     start: int
     end: int
+    page: NotRequired[int]       # the published page the span starts on (extract/pages.py), where the text shows pages
+    last_page: NotRequired[int]  # the page it ends on
 
 
 class Extractor(TypedDict):
@@ -39,6 +41,22 @@ class Period(TypedDict):
     text: str
 
 
+class Pagination(TypedDict):
+    pages: int
+    counted_from: Literal["form-feeds", "running-headers"]
+
+
+class PublishedSource(TypedDict):
+    """The published document the text was read from, as the corpus manifest describes it."""
+    title: NotRequired[str]
+    publisher: NotRequired[str]
+    issued: NotRequired[str]
+    isbn: NotRequired[list[str]]
+    url: NotRequired[str]
+    format: NotRequired[str]
+    description: NotRequired[str]
+
+
 class Report(TypedDict):
     family: Literal["baseline-assessment", "inspection-2007", "peel"]
     title: str | None
@@ -51,6 +69,8 @@ class Report(TypedDict):
     characters: NotRequired[int]
     lines: NotRequired[int]
     synthetic: NotRequired[bool]  # set by the build for a corpus manifest's synthetic reports
+    pagination: NotRequired[Pagination | None]  # how pages were counted; None: the text shows no pages
+    published_source: NotRequired[PublishedSource]  # set by the build from the corpus manifest
 
 
 class Force(TypedDict):

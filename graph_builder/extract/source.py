@@ -10,6 +10,8 @@ from pathlib import Path
 
 from graph_builder.errors import ReportError
 
+from .html_source import html_text, is_html_page
+from .pdf import is_pdf, pdf_text
 from .personal_data import mask_personal_data
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -60,6 +62,12 @@ def read_source(path: str | Path) -> Source:
 def decode_source(path: str, data: bytes) -> Source:
     if not data.strip():
         raise ReportError(path, "is empty")
+    # A published file (a PDF, a saved web page) becomes the text a conversion would give, pages as
+    # form feeds; from here on it is read like any report text, masked the same way.
+    if is_pdf(data):
+        return _text_source(path, pdf_text(path, data))
+    if is_html_page(data):
+        return _text_source(path, html_text(path, data))
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise ReportError(path, "is binary (NUL byte), not a report text", line)
@@ -68,7 +76,10 @@ def decode_source(path: str, data: bytes) -> Source:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ReportError(path, f"is not valid UTF-8 (byte 0x{data[exc.start]:02x})", line) from None
-    text = text.removeprefix("\ufeff")
+    return _text_source(path, text.removeprefix("\ufeff"))
+
+
+def _text_source(path: str, text: str) -> Source:
     controls = re.search(r"[\x01-\x08\x0b\x0e-\x1f\x7f]", text)
     if controls:
         raise ReportError(path, "contains control characters: not a report text",

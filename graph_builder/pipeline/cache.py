@@ -39,12 +39,12 @@ def cache_key(source: str, base: str, synthetic: bool, reference: tuple[Path, ..
 
 
 def prepare_cached(path: Path, base: str, synthetic: bool, reference: tuple[Path, ...],
-                   old_cache: Path | None, new_cache: Path | None) -> PreparedReport:
+                   old_cache: Path | None, new_cache: Path | None, published: str = "") -> PreparedReport:
     """prepare(), or its result from the previous build's cache when the text, the flags, the
     corpus's reference files and the code are all unchanged (a rebuild after one report changed
     parses and maps only that report). The result is also written to new_cache."""
     src = read_source(path)
-    key = cache_key(f"{src.sha256}|{path}", base, synthetic, reference)
+    key = cache_key(f"{src.sha256}|{path}|{published}", base, synthetic, reference)
     name = f"{key}.json"
     if old_cache is not None and (old_cache / name).is_file():
         try:
@@ -64,7 +64,7 @@ def prepare_cached(path: Path, base: str, synthetic: bool, reference: tuple[Path
                 except OSError:
                     _write_entry(found, new_cache / name)
             return found
-    prepared = prepare(path, base, synthetic, reference, src)
+    prepared = prepare(path, base, synthetic, reference, src, published)
     if new_cache is not None:
         _write_entry(prepared, new_cache / name)
     return prepared

@@ -9,6 +9,7 @@ rewrite (one preferred label per glossary term) as plain strings before Oxigraph
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -80,12 +81,14 @@ def _tagger(base: str, reference: tuple[Path, ...]):
 
 
 def prepare(path: Path, base: str, synthetic: bool = False, reference: tuple[Path, ...] = (),
-            src: Source | None = None) -> PreparedReport:
+            src: Source | None = None, published: str = "") -> PreparedReport:
     """One report parsed and mapped. Runs in a worker process: pure, no store, no output."""
     src = src if src is not None else read_source(path)
     model = parse_source(src)
     if synthetic:
         model["report"]["synthetic"] = True
+    if published:
+        model["report"]["published_source"] = json.loads(published)
     sink = _Sink()
     map_report(model, src.text, base, sink, _tagger(base, reference))
     (graph, triples), = sink.graphs.items()

@@ -106,8 +106,8 @@ def parse_corpus(files: list[Path], progress: Progress | None = None, workers: i
     the code are unchanged. A ReportError from any report stops the build, naming that report."""
     manifest = manifest or Manifest()
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    tasks = [(f, base.rstrip("/"), f.name in manifest.synthetic, manifest.reference, old_cache, new_cache)
-             for f in files]
+    tasks = [(f, base.rstrip("/"), f.name in manifest.synthetic, manifest.reference, old_cache, new_cache,
+              manifest.published_json(f.name)) for f in files]
     if workers > 1 and len(files) >= PARALLEL_FROM:
         # Workers die with this process: a build killed while parsing left them blocked for ever.
         with ProcessPoolExecutor(workers, initializer=die_with_parent) as pool:

@@ -92,4 +92,5 @@ def peel(c: Ctx) -> None:
                 s = _grade_sentence(c, grade, act, noun)
                 p = f"{s} {p}" if r.random() < 0.7 else f"{p} {s}"
             w.para(p)
+            c.record["findings"].append({"kind": "detailed-finding", "area": question, "text": p})
     w.raw("Summary for question 5")

@@ -12,6 +12,8 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, XSD
 
 from graph_builder.iris import OGL, Minter
 
+from .coverage import coverage_from_rows, coverage_query, coverage_statement
+
 VOID = Namespace("http://rdfs.org/ns/void#")
 VOCABULARIES = ("http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#",
                 "http://purl.org/linked-data/cube#", "http://www.w3.org/ns/oa#", "http://purl.org/dc/terms/")
@@ -69,6 +71,7 @@ def description_graph(store: ox.Store, base: str, reports: list[tuple[str, str]]
         g.add((part, VOID.entities, Literal(n, datatype=XSD.integer)))
     for force_id, programme in reports:
         g.add((d, DCTERMS.source, m.report(force_id, programme)))
+    _add_coverage(g, d, store, base)
     for name, media in DOWNLOADS:
         dist = m.u("data", "dataset", "distribution", name.replace("/", "-").replace(".", "-"))
         g.add((d, DCAT.distribution, dist))
@@ -79,3 +82,21 @@ def description_graph(store: ox.Store, base: str, reports: list[tuple[str, str]]
         if media != "text/csv":
             g.add((d, VOID.dataDump, URIRef(f"{base}/downloads/{name}")))
     return g
+
+
+def _add_coverage(g: Graph, d: URIRef, store: ox.Store, base: str) -> None:
+    """What the dataset holds, in words (dcterms:coverage) and as a period (dcterms:temporal), from
+    the same query and sentence the service's home page shows."""
+    rows = [{k: (sol[k].value if sol[k] is not None else None) for k in
+             ("report", "force", "forceLabel", "programme", "programmeLabel", "year", "synthetic")}
+            for sol in store.query(coverage_query(base), use_default_graph_as_union=True)]
+    cov = coverage_from_rows(rows)
+    g.add((d, DCTERMS.coverage, Literal(coverage_statement(cov), lang="en")))
+    if cov.years:
+        period = URIRef(f"{base}/data/dataset/period")
+        g.add((d, DCTERMS.temporal, period))
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        g.add((period, DCAT.startDate, Literal(str(cov.years[0]), datatype=XSD.gYear)))
+        g.add((period, DCAT.endDate, Literal(str(cov.years[-1]), datatype=XSD.gYear)))
+    for force in cov.forces:
+        g.add((d, DCTERMS.spatial, URIRef(force)))

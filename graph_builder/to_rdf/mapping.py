@@ -23,6 +23,8 @@ from graph_builder.iris import (
     slug,
 )
 
+from .citation import describe_source, statement_citation
+
 FAMILY_SCALE = {"baseline-assessment": "egfp", "inspection-2007": "egfp", "peel": "peel-2014"}
 FAMILY_INSPECTORATE = {"baseline-assessment": "hmic", "inspection-2007": "hmic", "peel": "hmicfrs"}
 KIND_CLASS = {"strength": "Strength", "work-in-progress": "WorkInProgress",
@@ -77,9 +79,11 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
     g.add((text_iri, insp.sha256, Literal(r["sha256"], datatype=XSD.hexBinary)))
     g.add((text_iri, insp.content, Literal(text)))
     g.add((rep, insp.hasText, text_iri))
+    describe_source(g, rep, r, insp)
+    cited: dict[URIRef, list[dict]] = {}   # statement -> its span locations, for its citation
 
-    def themes(subject: URIRef, text: str, area_iri: URIRef | None) -> None:
-        for t in tagger.tag_item(text, str(area_iri) if area_iri is not None else None):
+    def themes(subject: URIRef, text: str, area_iri: URIRef | None, heading: str | None = None) -> None:
+        for t in tagger.tag_item(text, str(area_iri) if area_iri is not None else None, heading):
             g.add((subject, insp.theme, URIRef(t)))
 
     def span(subject: URIRef, loc: dict, k: int = 1) -> None:
@@ -94,6 +98,10 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
         g.add((pos, OA.end, Literal(loc["end"], datatype=XSD.integer)))
         g.add((sp, insp.firstLine, Literal(loc["first_line"], datatype=XSD.integer)))
         g.add((sp, insp.lastLine, Literal(loc["last_line"], datatype=XSD.integer)))
+        if loc.get("page"):
+            g.add((sp, insp.firstPage, Literal(loc["page"], datatype=XSD.integer)))
+            g.add((sp, insp.lastPage, Literal(loc.get("last_page", loc["page"]), datatype=XSD.integer)))
+        cited.setdefault(subject, []).append(loc)
         # The quote is the stored text at the offsets, noise included: re-anchoring needs the exact text.
         g.add((sp, OA.hasSelector, quote))
         g.add((quote, RDF.type, OA.TextQuoteSelector))
@@ -139,7 +147,7 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
         g.add((s, insp.ordinal, Literal(fnd["ordinal"], datatype=XSD.integer)))
         if fnd.get("topic"):
             g.add((s, insp.topic, Literal(fnd["topic"])))
-        themes(s, fnd["text"], area_iri)
+        themes(s, fnd["text"], area_iri, fnd.get("topic"))
         span(s, fnd["location"])
 
     for st in model.get("narrative", []):
@@ -229,6 +237,8 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
         if cite.get("area"):
             g.add((s, insp.citedArea, Literal(cite["area"])))
         span(s, cite["location"])
+    for subject, locations in cited.items():
+        g.add((subject, DCTERMS.bibliographicCitation, Literal(statement_citation(r, locations))))
     return ds
 
 

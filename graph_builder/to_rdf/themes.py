@@ -14,11 +14,19 @@ Matching rules:
   ignore case;
 - where labels overlap, the longest wins: "public protection unit" is the unit that does all
   vulnerability work, not the public-protection theme.
+
+Which matches make a tag (theme_cues weighs each one; docs/themes.md has the figures):
+- a theme needs cues worth 1 (2 in a text over 120 words); the statement's area and heading are a
+  prior, whose themes need half that; broad cues alone need 1.5 times it outside their area;
+- a unit that holds all vulnerability work, named under one part of it, means that part;
+- a theme named once, after the opening two sentences, is a detail unless the area says otherwise;
+- at most three themes, more only where the text names them twice over.
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
@@ -27,6 +35,7 @@ from graph_builder.errors import HmicKgError
 from graph_builder.iris import DEFAULT_BASE
 from graph_builder.paths import project_dir
 from graph_builder.reference.graphs import load_turtle
+from graph_builder.to_rdf.theme_cues import UNITS, WEAK, Weigher
 
 THEMES_FILE = "themes.ttl"
 
@@ -55,6 +64,35 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "information-sharing": (
         r"\b(?:shar|exchang)(?:e|es|ed|ing) (?:of )?(?:relevant )?(?:information|intelligence|data)\b",
         r"\binformation (?:is|was|being|are|were|to be|should be) (?:\w+ )?shared\b",
+    ),
+    "community-engagement": (
+        r"\bengag\w* (?:with )?(?:the |local |its |our )*(?:communit(?:y|ies)|public|residents|citizens)\b",
+        r"\bconfidence (?:of|in) (?:the )?(?:local )?(?:public|police|policing|communit(?:y|ies))\b",
+        r"\b(?:public|community|residents') (?:\w+ )?surveys?\b",
+    ),
+    "investigation": (
+        r"\binvestigat(?:e|es|ed|ing|ion of) (?:crimes?|offences)\b",
+        r"\bcrimes? (?:are|is|were|was) (?:being )?investigated\b",
+    ),
+    "recruitment-and-retention": (
+        r"\b(?:staff |officer |personnel )turnover\b",
+        r"\bturnover (?:of|among|in) (?:staff|officers|personnel)\b",
+    ),
+    "serious-and-organised-crime": (
+        r"\blevel 2 (?:criminality|crime|criminals?|operations?|work)\b",
+    ),
+    "workforce": (
+        r"\b(?:commendations|award ceremon\w+|award scheme)\b",
+        r"\brecognis\w* (?:individual )?(?:staff|employees?|officers?)\b",
+    ),
+    "performance-management": (
+        r"\bperformance (?:group|meeting|review|regime|board|panel)s?\b",
+        r"\b(?:held|holds?|holding) (?:\w+ ){0,5}?to account\b",
+    ),
+    "partnership-working": (
+        r"\bwork(?:s|ed|ing)? (?:closely |jointly |together )?with (?:\w+ ){0,2}partners\b",
+        r"\bmulti-agency (?:basis|group|forum|team|approach|working|tasking|arrangements?|partnerships?)\b",
+        r"\b(?:with|between) (?:the )?(?:other|partner|relevant|key|outside) agencies\b",
     ),
     "abstraction": (
         r"\b(?:pulled|taken|diverted) (?:away )?from (?:their|neighbourhood|local)\b",
@@ -121,16 +159,32 @@ class _Matcher:
             key = _key(m.group(), self.fold)
             for cut in ("", "'s", "es", "s"):
                 if key.endswith(cut) and key[:len(key) - len(cut)] in self.themes:
-                    for theme in self.themes[key[:len(key) - len(cut)]]:
-                        yield m.start(), m.end(), theme
+                    base = key[:len(key) - len(cut)]
+                    for theme in self.themes[base]:
+                        yield m.start(), m.end(), theme, base
                     break
 
 
+class Evidence(NamedTuple):
+    """The cues a text gives: each theme's weight, the weight a theme needs in this text, the part
+    of each theme's weight that came from unit names (theme_cues.UNITS), the themes named by at
+    least one full (not broad) cue, and those named only once, after the opening sentences."""
+    scores: dict[str, float]
+    need: float
+    units: dict[str, float]
+    full: set[str]
+    late: set[str]
+
+
 class Tagger:
-    """Tags text with theme IRIs; falls back on the themes of the statement's assessment area."""
+    """Tags text with theme IRIs, weighing each label found (theme_cues) and using the statement's
+    assessment area as a prior; falls back on the area's themes when the text names none."""
+
+    MAX_THEMES = 3
 
     def __init__(self, labels: dict[str, set[str]], patterns: dict[str, tuple[str, ...]],
-                 area_themes: dict[str, set[str]]):
+                 area_themes: dict[str, set[str]], broader: dict[str, set[str]] | None = None,
+                 weak: dict[str, tuple[str, ...]] | None = None):
         pairs = [(label, theme) for theme, ls in labels.items() for label in ls if label.strip()]
         self._exact = _Matcher([p for p in pairs if is_case_sensitive(p[0])], fold=False)
         self._folded = _Matcher([p for p in pairs if not is_case_sensitive(p[0])], fold=True)
@@ -141,10 +195,22 @@ class Tagger:
                 if re.search(r"(?<!\\)[A-Z]", p):
                     raise HmicKgError(f"themes: pattern {p!r} is not in lower case")
         self._patterns = [(re.compile("|".join(ps)), theme) for theme, ps in sorted(patterns.items()) if ps]
+        self._weak: dict[str, set[str]] = {}
+        for theme, ws in (weak or {}).items():
+            known = {_key(label, True) for label in labels.get(theme, ())}
+            unknown = sorted(set(ws) - known)
+            if unknown:
+                raise HmicKgError(f"themes: weak cue {unknown[0]!r} is not a label of {theme}")
+            self._weak[theme] = set(ws)
+        broader = broader or {}
+        self._narrower: dict[str, set[str]] = {}
+        for child, parents in broader.items():
+            for parent in parents:
+                self._narrower.setdefault(parent, set()).add(child)
         self._areas = {a: sorted(ts) for a, ts in area_themes.items()}
         # Reports repeat whole statements (boilerplate recommendations, the same finding in
         # several areas); a national build tags 100,000 items, a third of the workers' time.
-        self._seen: dict[str, list[str]] = {}
+        self._seen: dict[tuple[str, str | None, str | None], list[str]] = {}
 
     @classmethod
     def from_graph(cls, g: Graph, base: str = DEFAULT_BASE) -> Tagger:
@@ -156,49 +222,140 @@ class Tagger:
         for t in g.subjects(RDF.type, theme_cls):
             labels[str(t)] = {str(o) for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
                               for o in g.objects(t, p) if getattr(o, "language", None) in (None, "en")}
-        patterns = {}
-        for slug, ps in PATTERNS.items():
-            if prefix + slug not in labels:
-                raise HmicKgError(f"themes: pattern for unknown theme {slug!r}")
-            patterns[prefix + slug] = ps
+        patterns, weak = {}, {}
+        for table, out in ((PATTERNS, patterns), (WEAK, weak)):
+            for slug, ps in table.items():
+                if prefix + slug not in labels:
+                    raise HmicKgError(f"themes: rule for unknown theme {slug!r}")
+                out[prefix + slug] = ps
+        broader = {t: {str(b) for b in g.objects(URIRef(t), SKOS.broader) if str(b) in labels} for t in labels}
         areas: dict[str, set[str]] = {}
         for area, theme in g.subject_objects(theme_prop):
             if str(theme) in labels:
                 areas.setdefault(str(area), set()).add(str(theme))
-        return cls(labels, patterns, areas)
+        return cls(labels, patterns, areas, broader, weak)
 
     def tag(self, text: str) -> list[str]:
-        """Theme IRIs whose labels or patterns occur in text, sorted."""
-        found = self._seen.get(text)
-        if found is None:
-            if len(self._seen) >= 1 << 16:
-                self._seen.clear()
-            found = self._seen[text] = self._tag(text)
-        return list(found)
-
-    def _tag(self, text: str) -> list[str]:
-        text = text.translate(_QUOTES)
-        spans = []
-        for m in (self._exact, self._folded):
-            spans.extend(m.spans(text))
-        found, last = set(), (-1, -1)
-        for start, stop, theme in sorted(spans, key=lambda s: (s[0], -s[1])):
-            # A shorter label overlapped by a longer one is part of it: skip it.
-            if start >= last[1] or (start, stop) == last:
-                found.add(theme)
-                last = (start, stop)
-        low = text.lower()
-        for regex, theme in self._patterns:
-            if theme not in found and regex.search(low):
-                found.add(theme)
-        return sorted(found)
+        """Theme IRIs the text itself gives enough cues for, sorted."""
+        return self._cached(text, None)
 
     def area_themes(self, area_iri: str | None) -> list[str]:
         return list(self._areas.get(str(area_iri), ())) if area_iri else []
 
-    def tag_item(self, text: str, area_iri: str | None) -> list[str]:
-        """Themes of the text, or of its assessment area when the text names none."""
-        return self.tag(text) or self.area_themes(area_iri)
+    def tag_item(self, text: str, area_iri: str | None, heading: str | None = None) -> list[str]:
+        """Themes of a statement of the given assessment area, printed under the given heading
+        within it (see theme_cues for the rules), or the area's themes when the text names none."""
+        return self._cached(text, str(area_iri) if area_iri else None, heading or None)
+
+    def _cached(self, text: str, area: str | None, heading: str | None = None) -> list[str]:
+        found = self._seen.get((text, area, heading))
+        if found is None:
+            if len(self._seen) >= 1 << 16:
+                self._seen.clear()
+            found = self._seen[(text, area, heading)] = self._tag(text, area, heading)
+        return list(found)
+
+    def _descendants(self, theme: str) -> set[str]:
+        out, todo = set(), [theme]
+        while todo:
+            for n in self._narrower.get(todo.pop(), ()):
+                if n not in out:
+                    out.add(n)
+                    todo.append(n)
+        return out
+
+    def scores(self, text: str) -> Evidence:
+        """What the text says for each theme (see Evidence)."""
+        text = text.translate(_QUOTES)
+        weigher = Weigher(text)
+        spans = []
+        for m in (self._exact, self._folded):
+            spans.extend(m.spans(text))
+        # Cues in examples and lists add up to half at most: a list names many things in passing.
+        scores: dict[str, float] = {}
+        listed: dict[str, float] = {}
+        cues = [(start, stop, theme, key.lower() in self._weak.get(theme, ()))
+                for start, stop, theme, key in self._unoverlapped(spans)]
+        low = text.lower()
+        cues += [(*m.span(), theme, False) for regex, theme in self._patterns for m in regex.finditer(low)]
+        cues = _without_glosses(text, cues)
+        weigher.enumerate(text, [c[:3] for c in cues])
+        units: dict[str, float] = {}
+        full: set[str] = set()
+        first: dict[str, int] = {}
+        mentions: dict[str, int] = {}
+        for start, stop, theme, weak in cues:
+            first.setdefault(theme, start)
+            mentions[theme] = mentions.get(theme, 0) + 1
+            w = weigher.weight(start, weak, stop)
+            bucket = listed if weigher.in_example(start) else scores
+            bucket[theme] = bucket.get(theme, 0.0) + w
+            if _key(text[start:stop], True).removesuffix("s").removesuffix("'") in UNITS:
+                units[theme] = units.get(theme, 0.0) + w
+            if w and (not weak or weigher.is_subject(start)):
+                full.add(theme)
+        for theme, w in listed.items():
+            scores[theme] = scores.get(theme, 0.0) + min(w, 0.5)
+        late = {t for t, at in first.items() if at >= weigher.lead_end and mentions[t] == 1}
+        return Evidence(scores, weigher.threshold, units, full, late)
+
+    @staticmethod
+    def _unoverlapped(spans):
+        last = (-1, -1)
+        for start, stop, theme, key in sorted(spans, key=lambda s: (s[0], -s[1])):
+            # A shorter label overlapped by a longer one is part of it: skip it.
+            if start >= last[1] or (start, stop) == last:
+                yield start, stop, theme, key
+                last = (start, stop)
+
+    def _tag(self, text: str, area: str | None, heading: str | None = None) -> list[str]:
+        scores, need, units, full, late = self.scores(text)
+        direct = set(self._areas.get(area, ())) if area else set()
+        # A heading within the area ("Child Protection" under protecting vulnerable people) is a
+        # prior as the area is, and the narrower of the two.
+        section = set(self._cached(heading, None)) if heading else set()
+        direct |= section
+        section = section or direct
+        # A unit named in a statement filed under one part of its work is that part: "PPU" in
+        # the public protection section is the public protection side of the unit.
+        for theme, w in sorted(units.items()):
+            parts = [t for t in section if t in self._descendants(theme)]
+            if theme not in section and len(parts) == 1:
+                scores[theme] -= w
+                scores[parts[0]] = scores.get(parts[0], 0.0) + w
+        # Broad cues alone are believed only where the area agrees: "partners" three times in a
+        # neighbourhood policing finding do not make it a finding about partnership working.
+        kept = [t for t, s in scores.items()
+                if (s >= need and t in full) or s >= 1.5 * need or (t in direct and s >= need / 2)]
+        # A theme named once, after the opening sentences, is a detail of the statement rather
+        # than its subject (unless the area says otherwise).
+        kept = [t for t in kept if t in direct or t not in late]
+        # A handful at most: beyond the strongest three, only themes the text names twice over.
+        kept = sorted(kept, key=lambda t: (-scores[t], t not in direct, t))
+        kept = kept[:self.MAX_THEMES] + [t for t in kept[self.MAX_THEMES:] if scores[t] >= 2 * need]
+        if not kept:
+            # Nothing clears the bar: the area's themes (the broadest of them, as nothing says
+            # which part), or without an area the text's strongest theme if it names one at least
+            # half as clearly as needed.
+            best = max(scores.values(), default=0.0)
+            broadest = [t for t in direct if not any(t in self._descendants(o) for o in direct)]
+            kept = broadest or [t for t, s in scores.items() if s == best and s >= need / 2]
+        return sorted(kept)
+
+
+_GLOSS = re.compile(r"\s*\(\s*")
+
+
+def _without_glosses(text: str, cues: list) -> list:
+    """Drops a cue that only glosses the one before it, "management of police information (MoPI)":
+    one mention, not two."""
+    out = []
+    for cue in sorted(cues):
+        prev = out[-1] if out else None
+        if prev and prev[2] == cue[2] and _GLOSS.fullmatch(text[prev[1]:cue[0]]):
+            continue
+        out.append(cue)
+    return out
 
 
 @lru_cache(maxsize=4)

@@ -9,12 +9,20 @@ from pyoxigraph import Literal, NamedNode
 from .. import execution
 from ..conneg import choose
 from ..errors import NotFound
+from ..force_view import build_force_view, force_queries
 from ..formats import BY_NAME, HTML
+from ..key_facts import (
+    LONG_QUOTE,
+    distribution_query,
+    grouped_incoming,
+    key_facts,
+    national_chart,
+    other_properties,
+)
+from ..labels import fetch_labels
 from ..resource_view import (
-    best_labels,
     build_view,
     iris_in,
-    labels_query,
     lookup_queries,
     rdf_query,
     with_this,
@@ -69,14 +77,23 @@ async def resource(rest: str, request: Request) -> Response:
                                      {k: with_this(q, iri) for k, q in queries.items()})
     if not (results["out"] or results["in"] or is_graph):
         raise _not_found(iri, fmt)
-    wanted = sorted(iris_in(results) | {iri})[:2000]
-    labels = best_labels((await execution.select(
-        state, execution.PAGES, {"labels": labels_query(wanted)}, max_rows=20_000))["labels"])
+    labels = await fetch_labels(state, iris_in(results) | {iri})
     view = build_view(iri, ds.base, results, labels)
-    proposals = bool(state.settings.proposals_file and state.settings.proposals_token)
-    return render(request, "resource.html", {"view": view, "formats": RESOURCE_FORMATS[1:],
-                                             "proposals": proposals},
-                  headers={"Vary": "Accept"})
+    types = {t.iri for t in view.types}
+    context = {"view": view, "formats": RESOURCE_FORMATS[1:], "facts": key_facts(view, insp),
+               "others": other_properties(view, insp), "incoming": grouped_incoming(view),
+               "long_quote": LONG_QUOTE, "force": None, "national": None,
+               "statement_kind": insp + "Statement" in types,
+               "proposals": bool(state.settings.proposals_file and state.settings.proposals_token)}
+    if insp + "PoliceForce" in types:
+        res = await execution.select(state, execution.PAGES,
+                                     {k: with_this(q, iri) for k, q in force_queries(insp, iri).items()})
+        context["force"] = build_force_view(res, lambda i: ds.local_path(i) or i)
+    if insp + "GradedJudgement" in types:
+        res = await execution.select(state, execution.PAGES,
+                                     {"national": distribution_query(insp, iri)})
+        context["national"] = national_chart(res["national"])
+    return render(request, "resource.html", context, headers={"Vary": "Accept"})
 
 
 @router.get("/.well-known/void", summary="Dataset description (VoID and DCAT)")

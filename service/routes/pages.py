@@ -44,7 +44,6 @@ def render(request: Request, template: str, context: dict, status: int = 200,
                                       status_code=status, headers=headers)
 
 
-@router.get("/", response_class=HTMLResponse)
 @router.get("/query", response_class=HTMLResponse)
 async def query_page(request: Request) -> HTMLResponse:
     state = get_state(request)

@@ -71,6 +71,10 @@ BREAKS = [
     ("shapes:DistributionTotal", f"""DELETE {{ GRAPH {G} {{ ?c insp:forceCount ?n }} }} INSERT {{ GRAPH {G} {{ ?c insp:forceCount 40 }} }}
         WHERE {{ GRAPH {G} {{ ?c insp:forceCount ?n }} FILTER (STRENDS(STR(?c), "neighbourhood-policing/poor")) }}"""),
     ("shapes:FindingKind", f"""INSERT DATA {{ GRAPH {G} {{ {S1} a insp:AreaForImprovement }} }}"""),
+    ("shapes:FindingKind", f"""INSERT DATA {{ GRAPH {G} {{ {S1} a insp:DetailedFinding }} }}"""),
+    ("shapes:GradeNotStated", f"""INSERT DATA {{ GRAPH {G} {{ {J} a insp:GradeNotStated }} }}"""),
+    ("shapes:NarrativeStatement", f"""DELETE WHERE {{ GRAPH {G} {{
+        <{B}/id/statement/west-mercia/inspection-2007/neighbourhood-policing/context/1> insp:text ?t }} }}"""),
     ("shapes:Finding", f"""DELETE WHERE {{ GRAPH {G} {{ {S1} insp:text ?t }} }}"""),
     ("shapes:Finding", f"""DELETE WHERE {{ GRAPH {G} {{ {S1} insp:theme ?t }} }}"""),
     ("shapes:Theme", f"""INSERT DATA {{ GRAPH {G} {{ <{B}/def/theme/nothing-at-all> a insp:Theme ;

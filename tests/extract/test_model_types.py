@@ -36,6 +36,7 @@ PAIRS = [
     (mt.GlossaryEntry, ["glossary", "[]"]), (mt.Fact, ["facts", "[]"]),
     (mt.PriorGrade, ["prior_grades", "[]"]), (mt.Warning, ["warnings", "[]"]),
     (mt.Location, ["areas", "[]", "location"]), (mt.Period, ["report", "assessment_period"]),
+    (mt.PublishedSource, ["report", "published_source"]),
 ]
 
 

@@ -13,11 +13,12 @@ BASE = {name: parse_bytes(name, t.encode()) for name, t in TEXTS.items()}
 
 
 def essence(model: dict) -> dict:
-    """The model without positions, which noise legitimately moves."""
+    """The model without positions and page counts, which noise (page headers) legitimately moves."""
     def strip(x):
         if isinstance(x, dict):
             return {k: strip(v) for k, v in x.items()
-                    if k not in ("location", "locations", "sha256", "characters", "lines", "source", "warnings")}
+                    if k not in ("location", "locations", "sha256", "characters", "lines", "source", "warnings",
+                                 "pagination")}
         if isinstance(x, list):
             return [strip(v) for v in x]
         return x

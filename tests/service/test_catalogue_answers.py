@@ -127,3 +127,26 @@ def test_force_judgements_in_year_order(client):
     got = rows(client, "force-judgements", force=f"{B}/id/force/west-mercia")
     assert [r["year"] for r in got] == ["2007"] * 6 + ["2018"] * 3
     assert [r["gradeLabel"] for r in got[6:]] == ["Good", "Requires improvement", "Good"]
+
+
+def test_search_finds_the_2018_paragraph_on_sex_offenders(client):
+    # corpus/west-mercia-2018-peel-effectiveness.txt l.113, a detailed finding of question 3:
+    # "The force’s management of sex offenders is effective." (l.114 speaks of registered sex
+    # offenders too). Before PEEL's detailed findings were extracted nothing of 2018 was found.
+    got = [r for r in rows(client, "search", text="sex offender") if r["year"] == "2018"]
+    assert sorted(r["line"] for r in got) == ["113", "114"]
+    assert {r["kindLabel"] for r in got} == {"Detailed finding"}
+
+
+def test_search_finds_a_word_of_every_peel_paragraph(client):
+    # Every paragraph of the 2018 report's narrative, searched by a distinctive phrase of its own:
+    # its first six words.
+    from graph_builder.extract import parse_file
+    from tests.conftest import CORPUS
+    model = parse_file(CORPUS / "west-mercia-2018-peel-effectiveness.txt")
+    detailed = [f for f in model["findings"] if f["kind"] == "detailed-finding"]
+    assert len(detailed) == 121
+    for f in detailed[::7]:
+        phrase = " ".join(f["text"].split()[:6])
+        got = rows(client, "search", text=phrase)
+        assert str(f["location"]["first_line"]) in {r["line"] for r in got if r["year"] == "2018"}, phrase

@@ -161,13 +161,13 @@ def test_health(client):
 
 
 def test_query_page_serves_yasgui_locally_with_the_catalogue(client):
-    text = page(client, "/")
+    text = page(client, "/query")
     assert '<script src="/static/yasgui/yasgui.min.js"></script>' in text
     assert "https://" not in "".join(re.findall(r'<(?:script|link)[^>]*>', text))
     config = json.loads(re.search(r'<script id="query-config" type="application/json">(.*?)</script>',
                                   text, re.DOTALL).group(1))
     assert {e["name"] for e in config["examples"]} >= {"force-judgements", "glossary"}
-    assert page(client, "/query") == text
+    assert 'href="/query"' in page(client, "/")  # the home page leads to it
     assert client.get("/static/yasgui/yasgui.min.js").status_code == 200
     assert client.get("/assets/query.js").status_code == 200
 

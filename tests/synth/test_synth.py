@@ -60,7 +60,7 @@ def test_expected_records_are_not_trivial(sample):
         if e["report"]["family"] != "peel":
             assert e["glossary"]
     kinds = {f["kind"] for e in exp for f in e["findings"]}
-    assert kinds == {"strength", "work-in-progress", "area-for-improvement", "cause-of-concern"}
+    assert kinds == {"strength", "work-in-progress", "area-for-improvement", "cause-of-concern", "detailed-finding"}
     assert any(e["good_practice"] for e in exp) and any(e["recommendations"] for e in exp)
     grades = {a["grade"] for e in exp for a in e["areas"]}
     assert {"Good", "Fair", None} <= grades
