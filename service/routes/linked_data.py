@@ -73,6 +73,10 @@ async def resource(rest: str, request: Request) -> Response:
     queries = lookup_queries(insp)
     if not is_graph:
         del queries["members"]
+    # Only a link or a follow-up has a 'why' panel; other pages skip the lookup (an external store
+    # was slow to answer its optional joins for a force page: 503).
+    if not any(f"/data/{kind}/" in iri for kind in ("similarity", "follow-up")):
+        del queries["why"]
     results = await execution.select(state, execution.PAGES,
                                      {k: with_this(q, iri) for k, q in queries.items()})
     if not (results["out"] or results["in"] or is_graph):
