@@ -3,6 +3,10 @@
     python benchmarks/bench_similarity.py compare   # P/R/F1 of each candidate method
     python benchmarks/bench_similarity.py curve     # P/R of the shipped method by threshold
     python benchmarks/bench_similarity.py speed [N] # corpus and synthetic N-fold copy (100)
+    python benchmarks/bench_similarity.py sentences [--with-curation]
+                                                    # statement vs sentence level, z-score mixes:
+                                                    # AP with a bootstrap interval, P at R 0.6/0.8,
+                                                    # threshold chosen on one half, read on the other
 
 The replication gives every copy its own force and report and rewrites each word into one of ten
 spellings (a Caesar shift chosen by a hash of word and copy), so copies keep the corpus's term
@@ -25,6 +29,7 @@ from graph_builder.links import statements as link_statements
 from graph_builder.links import text as features_text
 
 ROOT = Path(__file__).resolve().parent.parent
+CURATION = "curation.csv"
 LABELS = ROOT / "tests" / "similarity" / "labelled_pairs.json"
 
 
@@ -33,9 +38,19 @@ def corpus_statements() -> list[link_statements.Statement]:
             for s in link_statements.statements_from_model(parse_file(p))]
 
 
-def labelled() -> list[tuple[str, str, bool]]:
+def labelled(with_curation: bool = False) -> list[tuple[str, str, bool]]:
+    """The hand-labelled pairs; with_curation: plus the corpus's reviewed judgements
+    (corpus/curation.csv same-issue / different-issue rows not labelled already), which is how the
+    labelled set grows from researchers' judgements."""
     data = json.loads(LABELS.read_text())
-    return [(p["a"], p["b"], p["label"] == "positive") for p in data["pairs"]]
+    out = [(p["a"], p["b"], p["label"] == "positive") for p in data["pairs"]]
+    if with_curation:
+        from graph_builder.links.curation import decided, read_curation
+        have = {(a, b) for a, b, _ in out}
+        out += [(a, b, j.judgement == "same-issue")
+                for (a, b), j in sorted(decided(read_curation(ROOT / "corpus" / CURATION)).items())
+                if (a, b) not in have]
+    return out
 
 
 def _cos(u, v):
@@ -131,9 +146,14 @@ def speed(copies: int = 100) -> None:
               f"  {len(links):7d} links >= {sim.THRESHOLD}")
 
 
+def sentences_compare(resamples: int = 2000) -> None:
+    from bench_similarity_levels import report_levels
+    report_levels(corpus_statements(), labelled("--with-curation" in sys.argv), resamples)
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else "compare"
     if cmd == "speed":
         speed(int(sys.argv[2]) if len(sys.argv) > 2 else 100)
     else:
-        {"compare": compare, "curve": curve}[cmd]()
+        {"compare": compare, "curve": curve, "sentences": sentences_compare}[cmd]()

@@ -21,7 +21,8 @@ from .config import Settings
 from .dataset import open_dataset
 from .head import HeadAsGet
 from .lanes import close_lanes, start_lanes
-from .routes import catalogue, downloads, health, home, linked_data, pages, search_page, sparql, themes
+from .routes import (catalogue, downloads, health, home, linked_data, pages, proposals, search_page,
+                     sparql, themes)
 from .search import open_search
 from .state import ServiceState
 from .warmup import warm_catalogue
@@ -76,7 +77,8 @@ def create_app(settings: Settings) -> FastAPI:
                            expose_headers=["X-Result-Rows", "X-Cache", "X-Total-Count", "Link"], max_age=3600)
     app.add_middleware(pages.SecurityHeaders)
     app.add_middleware(HeadAsGet)
-    for module in (health, sparql, catalogue, downloads, home, pages, search_page, themes, linked_data):
+    for module in (health, sparql, catalogue, downloads, home, pages, search_page, themes, proposals,
+                   linked_data):
         app.include_router(module.router)
     app.mount("/assets", StaticFiles(directory=STATIC / "assets"), name="assets")
     if SWAGGER_DIST.is_dir():

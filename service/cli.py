@@ -41,6 +41,12 @@ class ServeCommand:
         parser.add_argument("--follow-rebuilds", action="store_true",
                             help="serve a new build as soon as --data points at it (otherwise: on "
                                  "SIGHUP); every worker moves together, no request is refused")
+        parser.add_argument("--accept-proposals", type=Path, metavar="FILE",
+                            help="accept researchers' curation proposals (POST /curation/proposals) "
+                                 "and append them to FILE for review; needs --proposal-token-file. "
+                                 "Off by default; proposals never change the served graph")
+        parser.add_argument("--proposal-token-file", type=Path, metavar="FILE",
+                            help="file holding the token a proposal must carry (at least 16 characters)")
         parser.add_argument("--store", metavar="URL",
                             help="evaluate queries on this external SPARQL 1.1 endpoint (e.g. Virtuoso's "
                                  "http://host:8890/sparql) holding the published dataset; --data still "
@@ -66,11 +72,17 @@ class ServeCommand:
             print(f"hmic-kg: no build in {data}: building it from {corpus}/ first", file=sys.stderr)
             from graph_builder.pipeline.build import build_dataset
             build_dataset(corpus, data)
+        token, problem = _proposal_token(args)
+        if problem:
+            print(f"hmic-kg: error: {problem}", file=sys.stderr)
+            return 2
         settings = Settings(data_dir=data, timeout=args.timeout, workers=args.workers,
                             page_workers=args.page_workers,
                             worker_memory=args.worker_memory * 2**20 or None,
                             max_rows=args.max_rows, cache=not args.no_cache, warm=not args.no_warm,
-                            cors=not args.no_cors, store_url=args.store)
+                            cors=not args.no_cors, store_url=args.store,
+                            proposals_file=args.accept_proposals if token else None,
+                            proposals_token=token)
         options = {"log_level": "info", "timeout_graceful_shutdown": max(args.timeout, 5),
                    **uvicorn_options(settings)}
         try:
@@ -110,6 +122,26 @@ def _bad_limit(args: argparse.Namespace) -> str | None:
     if not 0 <= args.port <= 65535:
         return f"--port must be from 0 to 65535 (got {args.port})"
     return None
+
+
+MIN_TOKEN = 16
+
+
+def _proposal_token(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """(token, problem): both options or neither; the token read from its file."""
+    if args.accept_proposals is None and args.proposal_token_file is None:
+        return None, None
+    if args.accept_proposals is None or args.proposal_token_file is None:
+        return None, "--accept-proposals and --proposal-token-file go together"
+    try:
+        token = args.proposal_token_file.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"--proposal-token-file {args.proposal_token_file}: {getattr(exc, 'strerror', None) or exc}"
+    if len(token) < MIN_TOKEN or any(c.isspace() for c in token):
+        return None, f"--proposal-token-file: the token must be at least {MIN_TOKEN} characters, no spaces"
+    if not args.accept_proposals.parent.is_dir():
+        return None, f"--accept-proposals {args.accept_proposals}: no such directory"
+    return token, None
 
 
 command = ServeCommand()

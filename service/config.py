@@ -51,6 +51,13 @@ class Settings:
     warm: bool = True
     cors: bool = True
     store_url: str | None = None  # serve --store: an external SPARQL 1.1 query endpoint
+    # Curation proposals (service/routes/proposals.py): off unless a file to append them to and a
+    # token are both given. Never applied to the served graph: a researcher reviews the file and
+    # moves what holds into the corpus's curation.csv for the next build.
+    proposals_file: Path | None = None
+    proposals_token: str | None = None
+    proposals_max_bytes: int = 1024 * 1024      # the whole file
+    proposals_per_hour: int = 20                # per client address
 
     @property
     def worker_wait(self) -> float:

@@ -28,6 +28,7 @@ STATUS = {
     "query": 400,              # the engine refuses what the query asks (bad regex, ...)
     "refused": 403,            # update, SERVICE, a graph not in the dataset (QueryRefused)
     "forbidden": 403,          # a connection the sandbox blocked, or SERVICE seen by --store's parser
+    "unauthorized": 401,       # a write (curation proposal) without the right token
     "not-found": 404,
     "not-acceptable": 406,     # Accept allows nothing this resource offers (NotAcceptable)
     "body-timeout": 408,       # the request body did not arrive within body_timeout
@@ -35,6 +36,7 @@ STATUS = {
     "unsupported-media": 415,  # a POST body that is neither a form nor a query
     "limit": 422,              # result over max_rows or max_response_bytes
     "too-many": 429,           # this client's queries already fill its running places and queue
+                               # (or its curation proposals this hour)
     "evaluation": 500,         # the engine failed on a query it accepted
     "crash": 500,              # the worker died evaluating
     "internal": 500,           # a bug in the service
@@ -44,8 +46,10 @@ STATUS = {
     "store-timeout": 503,      # the store refused the query as too long, as our timeout would
     "busy": 503,               # no worker free within the wait (Retry-After)
     "unavailable": 503,        # the worker pool is not running
+    "full": 507,               # the curation proposals file has reached its size bound
 }
 _HEADERS = {"busy": {"Retry-After": "1"}, "too-many": {"Retry-After": "1"},
+            "unauthorized": {"WWW-Authenticate": "Bearer"},
             # The rest of a late body is not read: the connection cannot carry another request.
             "body-timeout": {"Connection": "close"}}
 _INTERNAL = "internal server error: the service failed while answering this request (logged)"

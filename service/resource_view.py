@@ -14,6 +14,7 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 DCTERMS = "http://purl.org/dc/terms/"
 INSP_PATH = "/def/inspection/"
 OA = "http://www.w3.org/ns/oa#"
+PROV = "http://www.w3.org/ns/prov#"
 
 # Label properties in order of preference.
 LABEL_PROPS = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title",
@@ -37,6 +38,27 @@ def lookup_queries(insp: str) -> dict[str, str]:
         "graph": "ASK { GRAPH ?this { ?s ?p ?o } }",
         "members": ("SELECT DISTINCT ?s ?type WHERE { GRAPH ?this { ?s a ?type } } "
                     "ORDER BY ?type ?s LIMIT 1001"),
+        # Why a similarity link or a follow-up exists: its two statements, the link's score and
+        # method, the evidence sentences and shared words, and any researcher's judgement.
+        "why": ("SELECT ?src ?tgt ?link ?lsrc ?score ?method ?ssent ?tsent ?sscore ?terms ?basis "
+                "?srcText ?tgtText ?verdict ?who ?why WHERE { "
+                "{ ?this <" + insp + "linkSource> ?src ; <" + insp + "linkTarget> ?tgt . BIND(?this AS ?link) } "
+                "UNION { ?this <" + insp + "followUpOf> ?src ; <" + insp + "followUpBy> ?tgt . "
+                "OPTIONAL { ?this <" + insp + "basis> ?basis } "
+                "OPTIONAL { ?link <" + insp + "linkSource> ?src ; <" + insp + "linkTarget> ?tgt } "
+                "OPTIONAL { ?link <" + insp + "linkSource> ?tgt ; <" + insp + "linkTarget> ?src } } "
+                "OPTIONAL { ?link <" + insp + "linkSource> ?lsrc } "
+                "OPTIONAL { ?link <" + insp + "similarityScore> ?score } "
+                "OPTIONAL { ?link <" + insp + "similarityMethod>/<" + SKOS + "prefLabel> ?method } "
+                "OPTIONAL { ?link <" + insp + "sourceSentence> ?ssent } "
+                "OPTIONAL { ?link <" + insp + "targetSentence> ?tsent } "
+                "OPTIONAL { ?link <" + insp + "sentenceScore> ?sscore } "
+                "OPTIONAL { ?link <" + insp + "sharedTerms> ?terms } "
+                "OPTIONAL { ?src <" + insp + "text> ?srcText } OPTIONAL { ?tgt <" + insp + "text> ?tgtText } "
+                "OPTIONAL { ?link <" + PROV + "wasDerivedFrom> ?j . ?j <" + insp + "judgement> ?verdict . "
+                "OPTIONAL { ?j <" + RDFS + "comment> ?why } "
+                "OPTIONAL { ?j <" + PROV + "wasAttributedTo>/<" + RDFS + "label> ?who } } "
+                "} LIMIT 1"),
     }
 
 
@@ -110,6 +132,7 @@ class ResourceView:
     members: list[tuple[Link, Link]] = field(default_factory=list)
     members_truncated: bool = False
     citation: str | None = None   # the ready citation (dcterms:bibliographicCitation), shown as "Cite as"
+    why: dict | None = None
 
 
 def fallback_label(iri: str) -> str:
@@ -148,7 +171,7 @@ class Linker:
 
 def iris_in(results: dict) -> set[str]:
     found = set()
-    for key in ("out", "in", "members"):
+    for key in ("out", "in", "members", "why"):
         for row in results.get(key) or []:
             for term in row.values():
                 if term and term[0] == "iri":
@@ -204,4 +227,40 @@ def build_view(iri: str, base: str, results: dict, labels: dict[str, str]) -> Re
     view.members_truncated = len(members) > 1000
     view.members = [(linker.link(r["s"][1]), linker.link(r["type"][1]))
                     for r in members[:1000] if r["s"][0] == "iri"]
+    why = results.get("why") or []
+    if why:
+        view.why = explain(why[0], linker)
     return view
+
+
+def _value(row: dict, key: str) -> str | None:
+    term = row.get(key)
+    return term[1] if term else None
+
+
+def _marked(text: str | None, sentence: str | None) -> dict:
+    """A statement's text cut around its evidence sentence, so the page can mark the sentence
+    (the template escapes every part)."""
+    text = text or ""
+    at = text.find(sentence) if sentence else -1
+    if at < 0:
+        return {"before": text, "sentence": "", "after": "", "evidence": sentence or ""}
+    return {"before": text[:at], "sentence": sentence, "after": text[at + len(sentence):],
+            "evidence": sentence}
+
+
+def explain(row: dict, linker: Linker) -> dict:
+    """The 'why' panel of a link or follow-up page: both statements side by side with the
+    evidence sentence of each marked, the score components and any judgement."""
+    src, tgt = _value(row, "src"), _value(row, "tgt")
+    ssent, tsent = _value(row, "ssent"), _value(row, "tsent")
+    if _value(row, "lsrc") not in (None, src):  # a follow-up whose link runs the other way
+        ssent, tsent = tsent, ssent
+    return {
+        "left": {"link": linker.link(src), **_marked(_value(row, "srcText"), ssent)},
+        "right": {"link": linker.link(tgt), **_marked(_value(row, "tgtText"), tsent)},
+        "link": linker.link(_value(row, "link")) if _value(row, "link") else None,
+        "score": _value(row, "score"), "sentence_score": _value(row, "sscore"),
+        "method": _value(row, "method"), "terms": _value(row, "terms"), "basis": _value(row, "basis"),
+        "verdict": _value(row, "verdict"), "who": _value(row, "who"), "why": _value(row, "why"),
+    }

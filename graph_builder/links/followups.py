@@ -26,6 +26,7 @@ FOLLOWUP_THRESHOLD = 0.197
 LINK_FOLLOWUP_THRESHOLD = 0.25
 ISSUE_KINDS = frozenset({"area-for-improvement", "work-in-progress", "cause-of-concern",
                          "recommendation"})
+NARRATIVE_KINDS = frozenset({"detailed-finding"})
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,12 @@ def find_followups(statements: list[Statement], links: Iterable[Link] = (),
         if key not in found or found[key].score < score:
             found[key] = FollowUp(later.iri, earlier.iri, round(score, 4), basis)
 
-    # IDF over every statement, so a term's weight does not depend on how a force is split up
-    # (each distinct text vectorised once, counted as often as it occurs).
+    # IDF over every boxed statement (findings and recommendations, not the narrative paragraphs
+    # of PEEL detailed findings), so a term's weight does not depend on how a force is split up
+    # (each distinct text vectorised once, counted as often as it occurs). Detailed findings are
+    # never follow-ups by this rule, and counting their 121 paragraphs, which repeat the named
+    # things ("mental health" six times), dropped the measured recurrences below the threshold.
+    statements = [s for s in statements if s.kind not in NARRATIVE_KINDS]
     text_ids: dict[str, int] = {}
     text_of = np.array([text_ids.setdefault(s.text, len(text_ids)) for s in statements], dtype=np.int64)
     per_force: dict[str, list[int]] = defaultdict(list)

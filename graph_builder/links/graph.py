@@ -1,25 +1,45 @@
-"""Recurring issues as RDF: similarity links between statements of different reports, and
-follow-ups from a later report of a force to an earlier one, all in the links graph.
+"""Recurring issues as RDF: similarity links between statements of different reports, follow-ups
+from a later report of a force to an earlier one, recurring issues and the researchers' judgements
+they honour, all in the links graph.
 
 Each link is a node (modelling.md 2.7): both ends, a score, the method and the run that made it,
-plus the plain `insp:similarTo` shortcut for links at or above the published threshold.
+the evidence it rests on (the best-matching sentence of each end, that pair's score and the words
+they share: links/evidence.py), plus the plain `insp:similarTo` shortcut for links at or above the
+published threshold or judged the same issue by a researcher.
 """
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SKOS, XSD
 
 from graph_builder.iris import Minter, area_slug, slug
+from graph_builder.links.curation import Judgement, decided, rebased
+from graph_builder.links.evidence import Evidence, SentenceIndex, link_evidence
 from graph_builder.links.followups import FOLLOWUP_METHOD, FollowUp, find_followups
-from graph_builder.links.similarity import METHOD, THRESHOLD, score_pairs
+from graph_builder.links.graph_issues import issues_ntriples
+from graph_builder.links.recurring import RecurringIssue, find_recurring
+from graph_builder.links.similarity import METHOD, THRESHOLD, pair_scores, score_pairs
 from graph_builder.links.statements import Link, Statement, statements_from_model
 from graph_builder.ntriples import nt_line, nt_term
 
 # The programme a prior-grade citation names, by (programme word, year), when that programme is
 # one the graph can hold.
 CITED_PROGRAMMES = {("baseline", 2006): "baseline-2006", ("baseline", 2005): "baseline-2006"}
+
+
+@dataclass
+class Found:
+    """Everything the links graph holds, before it is written."""
+    statements: list[Statement]
+    links: list[Link]
+    followups: list[FollowUp]
+    citations: list
+    evidence: dict[tuple[str, str], Evidence] = field(default_factory=dict)
+    issues: list[RecurringIssue] = field(default_factory=list)
+    judgements: tuple[Judgement, ...] = ()
 
 
 def _key(*parts: str) -> str:
@@ -49,18 +69,51 @@ def cited_judgements(models: list[dict], base: str) -> list[tuple[str, str]]:
 
 
 def recurring_issues(models: list[dict], base: str) -> tuple[list[Statement], list[Link], list[FollowUp], list]:
+    found = find_links(models, base)
+    return found.statements, found.links, found.followups, found.citations
+
+
+def find_links(models: list[dict], base: str, curation: tuple[Judgement, ...] = ()) -> Found:
+    """Links, follow-ups and recurring issues of the parsed reports, with the judgements of
+    `curation` applied over any score: a different-issue pair is never linked, followed up or
+    grouped; a same-issue pair is linked whatever its score (and followed up within a force)."""
     stmts = [s for model in models for s in statements_from_model(model, base)]
-    links = score_pairs(stmts)
+    by = {s.iri: s for s in stmts}
+    curation = rebased(tuple(curation), base)
+    rulings = {p: j for p, j in decided(curation).items() if p[0] in by and p[1] in by}
+    same = {p for p, j in rulings.items() if j.judgement == "same-issue"}
+    different = {p for p, j in rulings.items() if j.judgement == "different-issue"}
+    links = [k for k in score_pairs(stmts) if (k.source, k.target) not in different]
+    have = {(k.source, k.target) for k in links}
+    extra = pair_scores(stmts, sorted(same - have))
+    links = sorted(links + [Link(a, b, score) for (a, b), score in extra.items()],
+                   key=lambda k: (k.source, k.target))
     citations = cited_judgements(models, base)
-    return stmts, links, find_followups(stmts, links, citations), citations
+    followups = [f for f in find_followups(stmts, links, citations)
+                 if tuple(sorted((f.later, f.earlier))) not in different]
+    scores = {(k.source, k.target): k.score for k in links}
+    known = {(f.later, f.earlier) for f in followups}
+    for a, b in sorted(same):
+        sa, sb = by[a], by[b]
+        if sa.force == sb.force and sa.year and sb.year and sa.year != sb.year:
+            later, earlier = (a, b) if sa.year > sb.year else (b, a)
+            if (later, earlier) not in known:
+                followups.append(FollowUp(later, earlier, scores[(a, b)], "curated"))
+    followups.sort(key=lambda f: (f.later, f.earlier))
+    index = SentenceIndex(stmts)
+    evidence = link_evidence(stmts, [(k.source, k.target) for k in links], index)
+    issues = find_recurring(stmts, links, evidence, same, different)
+    return Found(stmts, links, followups, citations, evidence, issues, tuple(curation))
 
 
-def links_graph(links: list[Link], followups: list[FollowUp], citations: list, base: str) -> Graph:
+def links_graph(links: list[Link], followups: list[FollowUp], citations: list, base: str,
+                found: Found | None = None) -> Graph:
     """The links graph as an rdflib Graph (links_ntriples, parsed)."""
-    return Graph().parse(data=links_ntriples(links, followups, citations, base), format="nt")
+    return Graph().parse(data=links_ntriples(links, followups, citations, base, found), format="nt")
 
 
-def links_ntriples(links: list[Link], followups: list[FollowUp], citations: list, base: str) -> str:
+def links_ntriples(links: list[Link], followups: list[FollowUp], citations: list, base: str,
+                   found: Found | None = None) -> str:
     """The links graph as N-Triples, written as strings: at national scale it holds over a million
     triples, and building them as rdflib terms took half a minute."""
     m = Minter(base)
@@ -82,7 +135,12 @@ def links_ntriples(links: list[Link], followups: list[FollowUp], citations: list
         "type": RDF.type, "link": insp.SimilarityLink, "src": insp.linkSource, "tgt": insp.linkTarget,
         "score": insp.similarityScore, "method": insp.similarityMethod, "gen": PROV.wasGeneratedBy,
         "similar": insp.similarTo, "fu": insp.FollowUp, "of": insp.followUpOf, "by": insp.followUpBy,
-        "basis": insp.basis, "cited": insp.citedJudgement}.items()}
+        "basis": insp.basis, "cited": insp.citedJudgement, "ssent": insp.sourceSentence,
+        "tsent": insp.targetSentence, "sscore": insp.sentenceScore, "terms": insp.sharedTerms,
+        "derived": PROV.wasDerivedFrom}.items()}
+    evidence = found.evidence if found else {}
+    rulings = decided(found.judgements) if found else {}
+    judgement_nt = {p: nt_term(m.u("data", "curation", j.key)) for p, j in rulings.items()}
     method_nt, run_nt, fu_run_nt = nt_term(method), nt_term(run), nt_term(fu_run)
     dec = f"^^<{XSD.decimal}>"
     # Link IRIs are the method's prefix and a hex key: written as strings, since minting and
@@ -101,7 +159,17 @@ def links_ntriples(links: list[Link], followups: list[FollowUp], citations: list
         out += [f"{node} {t['type']} {t['link']} .\n", f"{node} {t['src']} {a} .\n", f"{node} {t['tgt']} {b} .\n",
                 f'{node} {t["score"]} "{link.score:.4f}"{dec} .\n', f"{node} {t['method']} {method_nt} .\n",
                 f"{node} {t['gen']} {run_nt} .\n"]
-        if link.score >= THRESHOLD:
+        ev = evidence.get((link.source, link.target))
+        if ev is not None:
+            out += [f"{node} {t['ssent']} {nt_term(Literal(ev.source_sentence))} .\n",
+                    f"{node} {t['tsent']} {nt_term(Literal(ev.target_sentence))} .\n",
+                    f'{node} {t["sscore"]} "{ev.sentence_score:.4f}"{dec} .\n']
+            if ev.shared_terms:
+                out.append(f"{node} {t['terms']} {nt_term(Literal(', '.join(ev.shared_terms)))} .\n")
+        ruled = judgement_nt.get((link.source, link.target))
+        if ruled is not None:
+            out.append(f"{node} {t['derived']} {ruled} .\n")
+        if link.score >= THRESHOLD or ruled is not None:
             out.append(f"{a} {t['similar']} {b} .\n")
     for f in followups:
         node = nt_term(m.u("data", "follow-up", _key(f.later, f.earlier)))
@@ -109,8 +177,13 @@ def links_ntriples(links: list[Link], followups: list[FollowUp], citations: list
                 f"{node} {t['by']} {end(f.later)} .\n",
                 f'{node} {t["score"]} "{f.score:.4f}"{dec} .\n',
                 f"{node} {t['basis']} {nt_term(Literal(f.basis))} .\n", f"{node} {t['gen']} {fu_run_nt} .\n"]
+        ruled = judgement_nt.get(tuple(sorted((f.later, f.earlier)))) if f.basis == "curated" else None
+        if ruled is not None:
+            out.append(f"{node} {t['derived']} {ruled} .\n")
     for citation, judgement in citations:
         out.append(f"{nt_term(URIRef(citation))} {t['cited']} {nt_term(URIRef(judgement))} .\n")
+    if found is not None:
+        out.append(issues_ntriples(found.issues, found.judgements, m))
     # Not de-duplicated: a triple written twice is held once by whatever loads it, and hashing
     # 1.4 million lines to find none cost half a second.
     return "".join(out)

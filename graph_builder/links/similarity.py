@@ -143,3 +143,20 @@ def score_pairs(statements: list[Statement], min_score: float = THRESHOLD,
              for k, score in zip(key.tolist(), q[first].tolist())]
     return [k for k in links if k.score >= min_score]
 
+
+
+def pair_scores(statements: list[Statement], pairs: list[tuple[str, str]]) -> dict[tuple[str, str], float]:
+    """The score score_pairs would give each (source, target) pair of statements, however low: for
+    pairs a researcher judged the same issue (links/curation.py), which need not reach the threshold."""
+    if not pairs:
+        return {}
+    text_ids: dict[str, int] = {}
+    text_of = {s.iri: text_ids.setdefault(s.text, len(text_ids)) for s in sorted(statements, key=lambda s: s.iri)}
+    copies = np.bincount(np.array(list(text_of.values()), dtype=np.int64))
+    x = tfidf_matrix(statement_bags(list(text_ids)), copies=copies)
+    out = {}
+    for a, b in pairs:
+        if a in text_of and b in text_of:
+            score = float(x[text_of[a]].multiply(x[text_of[b]]).sum())
+            out[(a, b)] = round(min(score, 1.0), 4)
+    return out

@@ -1,5 +1,6 @@
-"""A corpus directory: its report files, and its manifest.json: which report files are synthetic, and the reference data (programmes
-and frameworks the shipped ontology does not define) the corpus brings with it.
+"""A corpus directory: its report files, its manifest.json: which report files are synthetic, and the reference data (programmes
+and frameworks the shipped ontology does not define) the corpus brings with it; and its
+curation.csv, researchers' judgements on links.
 
 The manifest is optional. It is input like any report, so it is checked as hostile: a reference
 file must be a Turtle file inside the corpus directory.
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph_builder.errors import HmicKgError
+from graph_builder.links.curation import CURATION, Judgement, read_curation
 
 MANIFEST = "manifest.json"
 REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf"}
@@ -41,12 +43,15 @@ class Manifest:
     def published_json(self, name: str) -> str:
         """The description as canonical JSON: a plain string for the worker task and the cache key."""
         return json.dumps(self.published[name], sort_keys=True, ensure_ascii=False) if name in self.published else ""
+    # Researchers' judgements on links (curation.csv beside the reports; links/curation.py).
+    curation: tuple[Judgement, ...] = ()
 
 
 def read_manifest(corpus: Path) -> Manifest:
     path = corpus / MANIFEST
+    curation = read_curation(corpus / CURATION)
     if not path.is_file():
-        return Manifest()
+        return Manifest(curation=curation)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
@@ -79,7 +84,7 @@ def read_manifest(corpus: Path) -> Manifest:
         if not ref.is_file():
             raise HmicKgError(f"{path}: reference file {name!r} does not exist")
         reference.append(ref)
-    return Manifest(frozenset(synthetic), tuple(reference), files, published)
+    return Manifest(frozenset(synthetic), tuple(reference), files, published, curation)
 
 
 _ISSUED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

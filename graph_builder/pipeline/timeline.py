@@ -56,7 +56,7 @@ from graph_builder.export.search_index import FILE as SEARCH_INDEX
 from graph_builder.export.search_index import write_search_index
 from graph_builder.iris import DEFAULT_BASE, Minter
 from graph_builder.lifetime import die_with_parent, give_back_freed_memory
-from graph_builder.links.graph import links_ntriples, recurring_issues
+from graph_builder.links.graph import find_links, links_ntriples
 from graph_builder.oxrdf import in_order, to_ox
 from graph_builder.pipeline.cache import prepare_cached
 from graph_builder.pipeline.corpus import Manifest
@@ -179,7 +179,7 @@ def fill_store(files: list[Path], work: Path, cache: Path, base: str, manifest: 
     m = Minter(base)
     links_file = staging.dir / f"links-{os.getpid()}.nt"
     finding = Forked("finding recurring issues", write_links, [p.model for p in parsed], base,
-                     links_file, daemon=False)
+                     links_file, manifest.curation, daemon=False)
     try:
         nquads = report_nquads(parsed, str(m.graph("shared")))
         del parsed  # at national scale the models, texts and lines are half a gigabyte
@@ -251,12 +251,12 @@ def write_texts(parsed: list[PreparedReport], texts: Path) -> None:
         (texts / f"{p.model['report']['sha256']}.txt").write_text(p.text, encoding="utf-8")
 
 
-def write_links(models: list[dict], base: str, path: Path) -> tuple[int, int]:
-    """In the links child: the links graph as N-Triples into `path`; the numbers of similarity
-    links and follow-ups."""
-    _, links, followups, citations = recurring_issues(models, base)
-    path.write_bytes(links_ntriples(links, followups, citations, base).encode("utf-8"))
-    return len(links), len(followups)
+def write_links(models: list[dict], base: str, path: Path, curation: tuple = ()) -> tuple[int, int]:
+    """In the links child: the links graph as N-Triples into `path`, the corpus's curation
+    judgements applied; the numbers of similarity links and follow-ups."""
+    found = find_links(models, base, curation)
+    path.write_bytes(links_ntriples(found.links, found.followups, found.citations, base, found).encode("utf-8"))
+    return len(found.links), len(found.followups)
 
 
 def _export(store: ox.Store, exports: Path, staging: Staging, base: str) -> tuple[dict, float]:

@@ -83,6 +83,10 @@ async def resource(rest: str, request: Request) -> Response:
     queries = lookup_queries(insp)
     if not is_graph:
         del queries["members"]
+    # Only a link or a follow-up has a 'why' panel; other pages skip the lookup (an external store
+    # was slow to answer its optional joins for a force page: 503).
+    if not any(f"/data/{kind}/" in iri for kind in ("similarity", "follow-up")):
+        del queries["why"]
     results = await execution.select(state, execution.PAGES,
                                      {k: with_this(q, iri) for k, q in queries.items()})
     if not (results["out"] or results["in"] or is_graph):
@@ -93,7 +97,8 @@ async def resource(rest: str, request: Request) -> Response:
     context = {"view": view, "formats": RESOURCE_FORMATS[1:], "facts": key_facts(view, insp),
                "others": other_properties(view, insp), "incoming": grouped_incoming(view),
                "long_quote": LONG_QUOTE, "force": None, "national": None,
-               "statement_kind": insp + "Statement" in types}
+               "statement_kind": insp + "Statement" in types,
+               "proposals": bool(state.settings.proposals_file and state.settings.proposals_token)}
     if insp + "PoliceForce" in types:
         res = await execution.select(state, execution.PAGES,
                                      {k: with_this(q, iri) for k, q in force_queries(insp, iri).items()})

@@ -66,7 +66,7 @@ def test_a_damaged_cache_entry_is_only_a_miss(corpus, tmp_path, built):
     # Both run in forked children, which run the patched function. A child's bug (or the machine
     # failing under it) is an internal error with the child's traceback; a child's HmicKgError is
     # the input's fault and stays one.
-    ("recurring_issues", MemoryError("no room for the matrix"), InternalError,
+    ("find_links", MemoryError("no room for the matrix"), InternalError,
      "finding recurring issues failed: MemoryError: no room for the matrix"),
     ("write_formats", OSError("disk full"), InternalError,
      "writing the exports failed: OSError: disk full"),

@@ -92,11 +92,18 @@ def test_same_force_follow_ups_west_mercia_2007_to_2018(client):
     # progress "MARACs have been introduced in Shropshire ... replicate ... throughout"; 2018 Q3 AFI
     # "implement the mental health crisis care concordat" takes up 2007 "responsibility for dealing
     # with mental health issues ... is inconsistent across divisions".
+    # The other four are researchers' same-issue judgements in corpus/curation.csv (basis
+    # "curated"; tests/similarity/test_recurring.py has the sentences and line numbers).
     got = rows(client, "same-force-follow-ups", force=f"{B}/id/force/west-mercia")
-    pairs = {(r["earlier"].split("/inspection-2007/")[1], r["later"].split("/peel-2018/")[1]) for r in got}
+    pairs = {(r["earlier"].split("/inspection-2007/")[1], r["later"].split("/peel-2018/")[1], r["basis"])
+             for r in got}
     assert pairs == {
-        ("protecting-vulnerable-people-domestic-violence/work-in-progress/1", "effectiveness-q3/area-for-improvement/3"),
-        ("protecting-vulnerable-people-overview/work-in-progress/8", "effectiveness-q3/area-for-improvement/5")}
+        ("protecting-vulnerable-people-domestic-violence/work-in-progress/1", "effectiveness-q3/area-for-improvement/3", "similar-text"),
+        ("protecting-vulnerable-people-overview/work-in-progress/8", "effectiveness-q3/area-for-improvement/5", "similar-text"),
+        ("protecting-vulnerable-people-domestic-violence/area-for-improvement/6", "effectiveness-q2/cause-of-concern/1", "curated"),
+        ("protecting-vulnerable-people-child-abuse/area-for-improvement/6", "effectiveness-q2/detailed-finding/6", "curated"),
+        ("protecting-vulnerable-people-domestic-violence/area-for-improvement/1", "effectiveness-q3/detailed-finding/27", "curated"),
+        ("protecting-vulnerable-people-public-protection/work-in-progress/3", "effectiveness-q3/detailed-finding/33", "curated")}
     assert {(r["earlierYear"], r["laterYear"]) for r in got} == {("2007", "2018")}
 
 

@@ -70,7 +70,7 @@ def test_catalogue_listings_are_gzipped_too(client):
     assert len(plain) >= GZIP_FROM  # every theme raised for two or more forces, with the evidence
     assert r.headers["content-encoding"] == "gzip"
     assert gzip.decompress(body) == plain
-    # A small listing is not compressed: the corpus's two follow-ups.
-    r, body = raw_get(client, "/queries/same-force-follow-ups", {}, "gzip")
+    # A small listing is not compressed: the corpus's one issue reported resolved.
+    r, body = raw_get(client, "/queries/recurring-issues-resolved", {}, "gzip")
     assert "content-encoding" not in r.headers
-    assert len(json.loads(body)["results"]["bindings"]) == 2
+    assert len(json.loads(body)["results"]["bindings"]) == 1

@@ -22,9 +22,11 @@ def wait_for_warming(client, expected: int, within: float = 60.0) -> list[str]:
 
 def test_parameterless_catalogue_queries_are_answered_at_start_up(settings):
     with TestClient(create_app(settings)) as client:
-        # By hand from queries/*.rq: these three have only optional parameters.
-        warmed = wait_for_warming(client, 3)
-        assert sorted(warmed) == ["recommendation-follow-ups", "recurring-themes", "same-force-follow-ups"]
+        # By hand from queries/*.rq: these six have only optional parameters.
+        warmed = wait_for_warming(client, 6)
+        assert sorted(warmed) == ["recommendation-follow-ups", "recurring-issues-across-forces",
+                                  "recurring-issues-came-back", "recurring-issues-resolved",
+                                  "recurring-themes", "same-force-follow-ups"]
         r = client.get("/queries/recurring-themes")
         assert r.status_code == 200 and r.headers["x-cache"] == "hit"
         assert r.json()["offset"] == 0 and r.json()["total"] == int(r.headers["x-total-count"])
