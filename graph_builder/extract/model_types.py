@@ -102,9 +102,7 @@ class Area(TypedDict):
     prose_grades: NotRequired[list[ProseGrade]]
 
 
-class Finding(TypedDict):
-    kind: Literal["strength", "work-in-progress", "area-for-improvement", "cause-of-concern",
-                  "detailed-finding"]
+class _AreaParagraph(TypedDict):
     area: str
     area_code: NotRequired[str | None]
     ordinal: int
@@ -113,16 +111,15 @@ class Finding(TypedDict):
     location: Location
 
 
-class NarrativeStatement(TypedDict):
+class Finding(_AreaParagraph):
+    kind: Literal["strength", "work-in-progress", "area-for-improvement", "cause-of-concern",
+                  "detailed-finding"]
+
+
+class NarrativeStatement(_AreaParagraph):
     """A paragraph of an area outside its finding lists: its context section, or a section that
     cannot be placed (kept rather than lost)."""
     kind: Literal["context", "unclassified"]
-    area: str
-    area_code: NotRequired[str | None]
-    ordinal: int
-    topic: NotRequired[str | None]
-    text: str
-    location: Location
 
 
 class Recommendation(TypedDict):

@@ -138,29 +138,21 @@ def map_report(model: dict, text: str, base: str = DEFAULT_BASE, ds: Dataset | N
             g.add((j, insp.directionOfTravel, m.direction(a["direction_of_travel"])))
         span(j, a["location"])
 
-    for fnd in model["findings"]:
+    # Findings at /id/finding/..., the area narrative that is not a finding at /id/statement/...
+    paragraphs = [("finding", KIND_CLASS, f) for f in model["findings"]] + [
+        ("statement", NARRATIVE_CLASS, st) for st in model.get("narrative", [])]
+    for segment, classes, fnd in paragraphs:
         aslug, area_iri = areas[fnd["area"]]
-        s = m.u("id", "finding", fid, prog, aslug, fnd["kind"], str(fnd["ordinal"]))
-        _statement(g, insp, s, insp[KIND_CLASS[fnd["kind"]]], rep, force, prog_iri=m.programme(prog))
+        s = m.u("id", segment, fid, prog, aslug, fnd["kind"], str(fnd["ordinal"]))
+        _statement(g, insp, s, insp[classes[fnd["kind"]]], rep, force, prog_iri=m.programme(prog))
         g.add((s, insp.text, Literal(fnd["text"])))
         g.add((s, insp.assessmentArea, area_iri))
         g.add((s, insp.ordinal, Literal(fnd["ordinal"], datatype=XSD.integer)))
         if fnd.get("topic"):
             g.add((s, insp.topic, Literal(fnd["topic"])))
-        themes(s, fnd["text"], area_iri, fnd.get("topic"))
+        # A finding's sub-heading says what it is about; a context section's heading does not.
+        themes(s, fnd["text"], area_iri, fnd.get("topic") if segment == "finding" else None)
         span(s, fnd["location"])
-
-    for st in model.get("narrative", []):
-        aslug, area_iri = areas[st["area"]]
-        s = m.u("id", "statement", fid, prog, aslug, st["kind"], str(st["ordinal"]))
-        _statement(g, insp, s, insp[NARRATIVE_CLASS[st["kind"]]], rep, force, prog_iri=m.programme(prog))
-        g.add((s, insp.text, Literal(st["text"])))
-        g.add((s, insp.assessmentArea, area_iri))
-        g.add((s, insp.ordinal, Literal(st["ordinal"], datatype=XSD.integer)))
-        if st.get("topic"):
-            g.add((s, insp.topic, Literal(st["topic"])))
-        themes(s, st["text"], area_iri)
-        span(s, st["location"])
 
     for rec in model["recommendations"]:
         num = rec["number"] if rec["number"] is not None else hashlib.sha256(rec["text"].encode()).hexdigest()[:8]
