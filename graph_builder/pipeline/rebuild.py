@@ -5,8 +5,8 @@ Steps 1 to 5 are timeline.fill_store's, unchanged: every graph of the new datase
 per-report cache spares the parsing). Then, instead of loading the on-disk store from scratch and
 checking every node:
 
- 6. M waits for the staged sorts, forks the export child (every format but the canonical N-Quads:
-    export.formats.write_formats), then dumps the graphs not yet staged, sorts them and merges the
+ 6. M waits for the staged sorts, forks the export child (every format but the canonical N-Quads,
+    and the full-text index: timeline.export_formats), then dumps the graphs not yet staged, sorts them and merges the
     sorted parts into `exports/dataset.nq`, as the full build's export child does.
  7. **The difference**: `comm` of the previous build's dataset.nq and the new one (both sorted, in
     byte order) splits the quads only one of them holds into `removed.nq` and `added.nq`.
@@ -31,7 +31,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph_builder.errors import HmicKgError, InternalError
-from graph_builder.export.formats import write_formats
 from graph_builder.iris import Minter
 from graph_builder.lifetime import give_back_freed_memory
 from graph_builder.pipeline.corpus import Manifest
@@ -44,6 +43,7 @@ from graph_builder.pipeline.timeline import (
     InvalidDataset,
     Outcome,
     Progress,
+    export_formats,
     fill_store,
 )
 from graph_builder.validate.validation import validate_store_contents
@@ -103,7 +103,7 @@ def run(files: list[Path], work: Path, cache: Path, base: str, manifest: Manifes
 
 
 def _formats(store: ox.Store, exports: Path, base: str) -> tuple[dict, float]:
-    return timed(lambda: {"quads": len(store), **write_formats(store, exports, base)})
+    return timed(lambda: {"quads": len(store), **export_formats(store, exports, base)})
 
 
 def merge_dataset(store: ox.Store, staging: Staging, target: Path) -> None:

@@ -259,6 +259,15 @@ def write_links(models: list[dict], base: str, path: Path, curation: tuple = ())
     return len(found.links), len(found.followups)
 
 
+def export_formats(store: ox.Store, exports: Path, base: str) -> dict:
+    """Every download format but the canonical N-Quads, and the full-text index; the counts.
+    One function for the full and the incremental build, so that both write the same files."""
+    counts = write_formats(store, exports, base)
+    # Beside exports/, not in it: the service reads it; it is no download format.
+    counts["search_items"] = write_search_index(store, exports.parent / SEARCH_INDEX, base)
+    return counts
+
+
 def _export(store: ox.Store, exports: Path, staging: Staging, base: str) -> tuple[dict, float]:
     return timed(_write_exports, store, exports, staging, base)
 
@@ -277,9 +286,7 @@ def _write_exports(store: ox.Store, exports: Path, staging: Staging, base: str) 
     sorted_rest = rest.with_suffix(".sorted.nq")
     sorting = start_sort([rest], sorted_rest)
     try:
-        counts = write_formats(store, exports, base)
-        # Beside exports/, not in it: the service reads it; it is no download format.
-        counts["search_items"] = write_search_index(store, exports.parent / SEARCH_INDEX, base)
+        counts = export_formats(store, exports, base)
     except BaseException:
         sorting.kill()
         sorting.wait()

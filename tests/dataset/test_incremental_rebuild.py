@@ -36,6 +36,9 @@ def _store_nquads(out, tmp_path):
 def assert_same_build(inc, full, tmp_path):
     assert json.loads((inc / "build.json").read_text())["incremental"] is True
     assert json.loads((full / "build.json").read_text())["incremental"] is False
+    # Regression: the incremental build wrote no full-text index (its export child had its own
+    # list of formats).
+    assert (inc / "search.sqlite").read_bytes() == (full / "search.sqlite").read_bytes()
     for part in ("exports", "texts", "cache"):
         a, b = _files(inc / part), _files(full / part)
         assert sorted(a) == sorted(b), part
