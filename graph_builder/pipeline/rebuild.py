@@ -45,6 +45,7 @@ from graph_builder.pipeline.timeline import (
     Progress,
     export_formats,
     fill_store,
+    finish,
 )
 from graph_builder.validate.validation import validate_store_contents
 
@@ -93,13 +94,8 @@ def run(files: list[Path], work: Path, cache: Path, base: str, manifest: Manifes
         staging.stop()
         raise
     staging.remove()
-    clock.lap("validate+write")
-    timings = clock.timings
-    timings["of which merge"] = round(merged, 3)
-    timings["of which validate"] = round(validated, 3)
-    timings["of which write (in parallel)"] = round(written, 3)
-    return Outcome(reports, counts, stored, filled.inferred, filled.similarity_links, filled.follow_ups,
-                   result, timings)
+    return finish(clock, filled, counts, stored, result,
+                  {"merge": merged, "validate": validated, "write (in parallel)": written})
 
 
 def _formats(store: ox.Store, exports: Path, base: str) -> tuple[dict, float]:

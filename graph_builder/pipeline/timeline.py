@@ -237,12 +237,17 @@ def run(files: list[Path], work: Path, cache: Path, base: str, manifest: Manifes
         staging.stop()
         raise
     staging.remove()
+    return finish(clock, filled, counts, stored, result, {"validate": validated, "write (in parallel)": written})
+
+
+def finish(clock: Clock, filled: Filled, counts: dict, stored: int, result, parts: dict[str, float]) -> Outcome:
+    """The build's outcome, its last lap timed and `parts` of it ('of which ...') recorded."""
     clock.lap("validate+write")
     timings = clock.timings
-    timings["of which validate"] = round(validated, 3)
-    timings["of which write (in parallel)"] = round(written, 3)
-    return Outcome(reports, counts, stored, filled.inferred, filled.similarity_links, filled.follow_ups,
-                   result, timings)
+    for name, seconds in parts.items():
+        timings[f"of which {name}"] = round(seconds, 3)
+    return Outcome(filled.reports, counts, stored, filled.inferred, filled.similarity_links,
+                   filled.follow_ups, result, timings)
 
 
 def write_texts(parsed: list[PreparedReport], texts: Path) -> None:
